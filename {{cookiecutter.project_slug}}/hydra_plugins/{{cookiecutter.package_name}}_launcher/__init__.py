@@ -1,0 +1,1 @@
+"""Hydra plugin package of the project's Flyte launcher (see flyte_launcher.py)."""

@@ -1,0 +1,42 @@
+"""Hydra's entry point to the project's Flyte launcher; the logic lives in ``infra``.
+
+Hydra imports every module under ``hydra_plugins`` on every start-up, so this file imports only
+the light config schema; flytekit and the launcher logic load when a multirun is launched.
+"""
+
+from collections.abc import Callable, Sequence
+
+from hydra.core.config_store import ConfigStore
+from hydra.core.utils import JobReturn
+from hydra.plugins.launcher import Launcher
+from hydra.types import HydraContext
+from omegaconf import DictConfig
+
+from infra.config import LauncherConfig
+
+ConfigStore.instance().store(
+    group="hydra/launcher", name="flyte_schema", node=LauncherConfig, provider="infra"
+)
+
+
+class FlyteLauncher(Launcher):
+    """Runs sweep jobs locally, packages them, or registers and executes them on Flyte."""
+
+    def __init__(self, **_settings) -> None:
+        """Hydra passes the settings as keywords; ``launch`` reads them typed from the config."""
+
+    def setup(
+        self, *, hydra_context: HydraContext, task_function: Callable, config: DictConfig
+    ) -> None:
+        self.hydra_context = hydra_context
+        self.task_function = task_function
+        self.config = config
+
+    def launch(
+        self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
+    ) -> Sequence[JobReturn]:
+        from infra.launcher import launch
+
+        return launch(
+            self.hydra_context, self.task_function, self.config, job_overrides, initial_job_idx
+        )

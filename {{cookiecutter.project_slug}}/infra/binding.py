@@ -1,0 +1,77 @@
+"""The config binding rule: which part of a Hydra job config feeds which workflow input.
+
+1. The input named ``cfg`` gets the whole job config, without the ``hydra`` node.
+2. An input named like a top-level config key gets that subtree or value.
+3. Any other input comes from the launcher's ``inputs`` mapping, else keeps the workflow's default.
+4. An input left without a value is an error that names it.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from flytekit.core.context_manager import FlyteContextManager
+from flytekit.core.type_engine import TypeEngine
+from flytekit.core.workflow import WorkflowBase
+from flytekit.models.literals import Literal
+from omegaconf import DictConfig, ListConfig, OmegaConf
+
+from infra.errors import LauncherError
+
+CONFIG_INPUT = "cfg"
+
+
+def job_config(config: DictConfig) -> DictConfig:
+    """The job's config without Hydra's own node, interpolations resolved."""
+    job = OmegaConf.masked_copy(config, [key for key in config if key != "hydra"])
+    OmegaConf.resolve(job)
+    return job
+
+
+def bind_inputs(
+    workflow: WorkflowBase, config: DictConfig, inputs: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Python values for the workflow's inputs from a job config, following the rule above."""
+    job = job_config(config)
+    interface = workflow.python_interface
+    defaults = interface.default_inputs_as_kwargs
+    bound: dict[str, Any] = {}
+    missing = []
+    for name, python_type in interface.inputs.items():
+        if name == CONFIG_INPUT:
+            bound[name] = job
+        elif name in job:
+            bound[name] = _as_python(job[name], python_type)
+        elif name in inputs:
+            bound[name] = _as_python(inputs[name], python_type)
+        elif name not in defaults:
+            missing.append(name)
+    if missing:
+        raise LauncherError(
+            f"workflow {workflow.name} has inputs with no value: {missing}; add them to the config "
+            "as top-level keys or set hydra.launcher.inputs.<name>=<value>"
+        )
+    return bound
+
+
+def to_literals(workflow: WorkflowBase, values: Mapping[str, Any]) -> dict[str, Literal]:
+    """Convert bound inputs to Flyte literals, so a value of the wrong type fails here, early."""
+    ctx = FlyteContextManager.current_context()
+    interface = workflow.python_interface
+    literals = {}
+    for name, value in values.items():
+        literal_type = TypeEngine.to_literal_type(interface.inputs[name])
+        try:
+            literals[name] = TypeEngine.to_literal(ctx, value, interface.inputs[name], literal_type)
+        except Exception as error:
+            raise LauncherError(
+                f"input {name!r} of workflow {workflow.name} cannot be a "
+                f"{interface.inputs[name]}: {error}"
+            ) from error
+    return literals
+
+
+def _as_python(value: Any, python_type: type) -> Any:
+    """Plain Python containers for inputs not typed as OmegaConf configs."""
+    if isinstance(value, DictConfig | ListConfig) and python_type not in (DictConfig, ListConfig):
+        return OmegaConf.to_container(value, resolve=True)
+    return value

@@ -1,0 +1,88 @@
+"""Find what to launch: the workflow module under its importable name, the main workflow, and
+every task, sub-workflow and launch plan it reaches."""
+
+import importlib
+import inspect
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+
+from flytekit.core.base_task import PythonTask
+from flytekit.core.launch_plan import LaunchPlan
+from flytekit.core.workflow import WorkflowBase
+
+from infra.errors import LauncherError
+
+
+def workflow_module(task_function: Callable) -> ModuleType:
+    """Import the module that defines Hydra's task function under its package name.
+
+    ``python src/pkg/workflows/x.py`` runs the file as ``__main__``; Flyte must record the
+    importable name (``pkg.workflows.x``) so a container can import the tasks.
+    """
+    name = task_function.__module__
+    if name == "__main__":
+        name = module_name(Path(inspect.getsourcefile(task_function)).resolve())
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        raise LauncherError(
+            f"cannot import the workflow module {name!r} ({error}); install the project "
+            "(make install) so its package is importable"
+        ) from error
+
+
+def module_name(path: Path) -> str:
+    """Dotted name of a source file, climbing parent folders while they are packages."""
+    parts = [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    if len(parts) == 1:
+        raise LauncherError(
+            f"{path} is not inside a package: give its folder an __init__.py so Flyte can import "
+            "the tasks by module name"
+        )
+    return ".".join(parts)
+
+
+def main_workflow(module: ModuleType, name: str | None = None) -> WorkflowBase:
+    """The module's workflow that no other workflow uses, or the one named ``name``."""
+    workflows = {attr: obj for attr, obj in vars(module).items() if isinstance(obj, WorkflowBase)}
+    if name is not None:
+        if name not in workflows:
+            raise LauncherError(
+                f"workflow {name!r} not found in {module.__name__}; it has: {sorted(workflows)}"
+            )
+        return workflows[name]
+    used = {id(entity) for wf in workflows.values() for entity in reachable(wf) if entity is not wf}
+    candidates = sorted(attr for attr, wf in workflows.items() if id(wf) not in used)
+    if len(candidates) != 1:
+        found = candidates or "none"
+        raise LauncherError(
+            f"expected one main workflow (one no other workflow uses) in {module.__name__}, "
+            f"found {found}; choose one with hydra.launcher.workflow=<name>"
+        )
+    return workflows[candidates[0]]
+
+
+def reachable(workflow: WorkflowBase) -> Iterator[WorkflowBase | PythonTask | LaunchPlan]:
+    """The workflow itself, then every entity its nodes call, depth first, each once."""
+    seen: set[int] = set()
+    stack: list = [workflow]
+    while stack:
+        entity = stack.pop()
+        if id(entity) in seen:
+            continue
+        seen.add(id(entity))
+        yield entity
+        if isinstance(entity, LaunchPlan):
+            stack.append(entity.workflow)
+        elif isinstance(entity, WorkflowBase):
+            stack.extend(node.flyte_entity for node in reversed(entity.nodes))
+
+
+def tasks_of(workflow: WorkflowBase) -> list[PythonTask]:
+    """Every task the workflow runs, directly or through sub-workflows and launch plans."""
+    return [entity for entity in reachable(workflow) if isinstance(entity, PythonTask)]

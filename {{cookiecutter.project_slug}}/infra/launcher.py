@@ -1,0 +1,30 @@
+"""Dispatch a Hydra multirun to the mode chosen by ``hydra.launcher.mode``."""
+
+from collections.abc import Callable, Sequence
+
+from hydra.core.utils import JobReturn
+from hydra.types import HydraContext
+from omegaconf import DictConfig, OmegaConf
+
+from infra.config import LauncherConfig, Mode
+from infra.errors import LauncherError
+
+
+def launch(
+    hydra_context: HydraContext,
+    task_function: Callable,
+    config: DictConfig,
+    job_overrides: Sequence[Sequence[str]],
+    initial_job_idx: int,
+) -> list[JobReturn]:
+    """Run, package or register-and-execute every sweep job."""
+    settings: LauncherConfig = OmegaConf.to_object(config.hydra.launcher)
+    if settings.mode is Mode.local:
+        from infra.local import launch_local
+
+        return launch_local(
+            settings, hydra_context, task_function, config, job_overrides, initial_job_idx
+        )
+    raise LauncherError(
+        f"hydra.launcher.mode={settings.mode.value} is not available yet; use mode=local"
+    )

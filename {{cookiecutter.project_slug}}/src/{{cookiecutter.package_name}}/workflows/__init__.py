@@ -1,0 +1,1 @@
+"""Flyte tasks and workflows, each workflow with a Hydra entry point (``python <file>.py``)."""

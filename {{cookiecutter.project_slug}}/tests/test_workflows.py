@@ -1,0 +1,45 @@
+"""Each workflow runs locally, in process, on a small config."""
+
+import pytest
+
+from conftest import SMALL_DATA, compose_config
+from {{ cookiecutter.package_name }}.workflows import extra_inputs, multi_task, single_task
+
+
+@pytest.mark.parametrize("module", [single_task, multi_task], ids=["single_task", "multi_task"])
+def test_workflow_fits_the_cubic_data(module):
+    cfg = compose_config(module.__name__.rsplit(".", 1)[1], SMALL_DATA)
+    scores = module.pipeline(cfg=cfg)
+    assert scores.r2 > 0.9
+    assert scores.passed
+
+
+def test_single_and_multi_task_workflows_agree():
+    single = single_task.pipeline(cfg=compose_config("single_task", SMALL_DATA))
+    multi = multi_task.pipeline(cfg=compose_config("multi_task", SMALL_DATA))
+    assert single == multi
+
+
+def test_a_weak_model_fails_the_bar():
+    scores = multi_task.pipeline(cfg=compose_config("multi_task", [*SMALL_DATA, "model=linear"]))
+    assert not scores.passed
+
+
+def test_extra_inputs_predicts_the_query_with_overrides_applied():
+    cfg = compose_config("extra_inputs", SMALL_DATA)
+    cubic = extra_inputs.pipeline(cfg=cfg, query="0.0, 1.0", overrides=[])
+    assert cubic == pytest.approx([0.5, 1.5], abs=0.1)  # y = 0.5 - x + 2x^3
+    constant = extra_inputs.pipeline(cfg=cfg, query="0.0, 1.0", overrides=["model.degree=0"])
+    assert constant[0] == pytest.approx(constant[1])
+
+
+def test_extra_inputs_main_reads_its_inputs_from_the_config():
+    cfg = compose_config("extra_inputs", [*SMALL_DATA, 'query="2.0"', 'overrides=["model.l2=0.5"]'])
+    assert extra_inputs.main.__wrapped__(cfg) == extra_inputs.pipeline(
+        cfg=cfg, query="2.0", overrides=["model.l2=0.5"]
+    )
+
+
+def test_a_bad_query_names_the_value():
+    with pytest.raises(Exception, match="comma-separated numbers, got 'one, two'"):
+        extra_inputs.pipeline(cfg=compose_config("extra_inputs"), query="one, two", overrides=[])
