@@ -41,5 +41,5 @@ def test_extra_inputs_main_reads_its_inputs_from_the_config():
 
 
 def test_a_bad_query_names_the_value():
-    with pytest.raises(Exception, match="comma-separated numbers, got 'one, two'"):
+    with pytest.raises(Exception, match="separated by spaces or commas, got 'one, two'"):
         extra_inputs.pipeline(cfg=compose_config("extra_inputs"), query="one, two", overrides=[])

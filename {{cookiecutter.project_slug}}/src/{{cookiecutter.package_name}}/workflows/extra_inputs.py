@@ -1,7 +1,7 @@
 """Extra-inputs workflow: the config plus data to process (``query``) and config ``overrides``.
 
 Run it here with ``make run-extra`` or ``python <this file> [overrides]``, e.g.
-``query="0.1, 0.2" 'overrides=["model.degree=2"]'``; add ``-m`` to hand the run to the launcher.
+``query="0.1 0.2" 'overrides=["model.degree=2"]'``; add ``-m`` to hand the run to the launcher.
 On a cluster, ``make execute`` runs a registered version with new inputs (see infra/remote.py).
 """
 

@@ -6,6 +6,7 @@ code changes in a way its inputs do not show.
 """
 
 import logging
+import re
 from typing import NamedTuple
 
 from flytekit import task
@@ -64,9 +65,9 @@ def evaluate(cfg: DictConfig, coefficients: list[float], data: Dataset) -> Score
 
 @task(cache=True, cache_version="1")
 def predict_query(coefficients: list[float], query: str) -> list[float]:
-    """Predict y for the comma-separated x values in ``query``."""
+    """Predict y for the x values in ``query``, separated by spaces or commas."""
     try:
-        xs = [float(value) for value in query.split(",")]
+        xs = [float(value) for value in re.split(r"[\s,]+", query.strip())]
     except ValueError as error:
-        raise ValueError(f"query must be comma-separated numbers, got {query!r}") from error
+        raise ValueError(f"query must be numbers separated by spaces or commas, got {query!r}") from error
     return predict(coefficients, xs)

@@ -1,0 +1,50 @@
+# The template's own tasks. `make` lists them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+BIN := $(VENV)/bin
+SCRATCH := $(CURDIR)/.scratch
+DEMO := $(SCRATCH)/demo/demand-forecast
+PYTEST_ARGS ?=
+
+.PHONY: help venv demo test test-fast bench lint clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python: requirements-dev.txt
+	@if command -v uv >/dev/null; then \
+		uv venv --allow-existing $(VENV) && uv pip install --python $(BIN)/python -r requirements-dev.txt; \
+	else \
+		python3 -m venv $(VENV) && $(BIN)/pip install --quiet uv \
+		&& $(BIN)/uv pip install --python $(BIN)/python -r requirements-dev.txt; \
+	fi
+	@touch $@
+
+venv: $(BIN)/python ## Create .venv with the template's test tools
+
+demo: venv ## Bake a project with the default answers, install it, run its workflows and a sweep
+	rm -rf $(SCRATCH)/demo
+	$(BIN)/cookiecutter --no-input --output-dir $(SCRATCH)/demo .
+	$(MAKE) -C $(DEMO) install run-single run-multi run-extra sweep-local
+	@echo
+	@echo "Demo project:  $(DEMO)"
+	@echo "Run outputs:   $(DEMO)/outputs (one folder per run: .hydra/ config + log)"
+	@echo "Sweep outputs: $(DEMO)/multirun (one folder per sweep job)"
+
+test: venv ## Run all template tests (bakes projects, runs their tests, builds an image)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: venv ## Run the quick template tests (no project installs, no image builds)
+	$(BIN)/python -m pytest -m "not slow and not image" $(PYTEST_ARGS)
+
+bench: venv ## Run the benchmarks; writes docs/performance.md
+	$(BIN)/python benchmarks/run.py
+
+lint: venv ## Lint the template's own Python (hooks, extensions, tests)
+	$(BIN)/ruff check hooks tests local_extensions.py
+	$(BIN)/ruff format --check hooks tests local_extensions.py
+
+clean: ## Remove the demo, caches and .venv
+	rm -rf $(SCRATCH) $(VENV) .pytest_cache .ruff_cache .hypothesis

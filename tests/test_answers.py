@@ -1,0 +1,416 @@
+"""Answers: invalid ones are refused clearly, free text survives verbatim, filters escape right."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+import tomllib
+
+import jinja2
+import pytest
+import yaml
+from cookiecutter.utils import create_env_with_context
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from conftest import TEMPLATE_DIR, bake, run_cookiecutter
+
+VALID = {
+    "project_name": "Demand Forecast",
+    "project_slug": "demand-forecast",
+    "package_name": "demand_forecast",
+    "description": "A Hydra-configured Flyte pipeline.",
+    "author_name": "Your Name",
+    "author_email": "you@example.com",
+    "python_version": "3.11",
+    "flyte_project": "demand-forecast",
+    "flyte_domain": "development",
+    "flyte_endpoint": "localhost:30080",
+    "image_registry": "localhost:30000",
+    "ci_provider": "github",
+}
+FREE_TEXTS = [
+    'Émile\'s "Demand" Forecast: v2',
+    "{{ 7*7 }}",
+    "{% raw %}{{ x }}{% endraw %} {# c #}",
+    "C:\\new\\table\\ \"\\\" \\u0041 ''' \\",
+    "key: value # not a comment, - [x](y) *z* _w_ <b> &amp; |t| ${oc.env:HOME} `c`",
+    "Ünïcödé ☃ 日本語 🚀 👩‍👩‍👧 (ZWJ) a\u00a0b",
+]
+LINE = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=200)
+JINJA_TEXT = st.lists(
+    st.sampled_from(["{{", "}}", "{%", "%}", "{#", "#}", "raw", "endraw", "'", '"', "\\", "\n"])
+    | st.text(st.characters(exclude_categories=())),  # lone surrogates included
+).map("".join)
+
+
+@functools.cache
+def template_env():
+    """The Jinja environment cookiecutter builds for this template (extensions by name)."""
+    if str(TEMPLATE_DIR) not in sys.path:
+        sys.path.append(str(TEMPLATE_DIR))  # cookiecutter does the same
+    context = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
+    return create_env_with_context({"cookiecutter": context})
+
+
+@functools.cache
+def pre_gen():
+    """The pre_gen hook as a module (it parses the answers only when run as a script)."""
+    spec = importlib.util.spec_from_file_location(
+        "pre_gen", TEMPLATE_DIR / "hooks/pre_gen_project.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def markdown_title(markdown: str) -> str:
+    """The plain text of the first heading; fails if anything in it is not plain text."""
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(markdown)
+    heading = next(i for i, token in enumerate(tokens) if token.type == "heading_open")
+    children = tokens[heading + 1].children
+    assert {child.type for child in children} <= {"text"}, children
+    return "".join(child.content for child in children)
+
+
+# Filters ------------------------------------------------------------------------------------
+
+
+@given(st.text())
+def test_escape_toml_round_trips_through_tomllib(text):
+    literal = template_env().filters["escape_toml"](text)
+    assert "\n" not in literal
+    assert tomllib.loads(f"x = {literal}\n") == {"x": text}
+
+
+def test_escape_toml_refuses_lone_surrogates():
+    with pytest.raises(ValueError, match="surrogate"):
+        template_env().filters["escape_toml"]("\ud800")
+
+
+@given(st.text(st.characters(exclude_categories=())))
+def test_escape_yaml_round_trips_through_pyyaml(text):
+    scalar = template_env().filters["escape_yaml"](text)
+    assert "\n" not in scalar
+    assert yaml.safe_load(scalar) == text
+    assert yaml.safe_load(f"key: {scalar}  # comment\nnext: 1\n") == {"key": text, "next": 1}
+
+
+MARKDOWN_TEXT = st.lists(
+    st.sampled_from(["#", "##", "*", "_", "-", "+", "=", ">", "<b>", "1.", "2)", "&amp;", "&#9;"])
+    | st.sampled_from(["[", "](", ")", "`", "~~", "|", "\\", "!", " ", "  ", ".", ":", "'", '"'])
+    | st.sampled_from(["x", "é", "{", "}", "www.x.org", "http://x", "$", "&", ";"]),
+    max_size=12,
+).map("".join)
+
+
+def markdown_inline(markdown: str):
+    """The children of the last inline token of ``markdown`` (CommonMark, GFM tables, ~~)."""
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(markdown)
+    return [token for token in tokens if token.type == "inline"][-1].children
+
+
+def unescape_markdown(markdown: str) -> str:
+    """``markdown`` without its backslash escapes (a backslash before ASCII punctuation)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+@given(LINE | MARKDOWN_TEXT)
+def test_escape_markdown_renders_as_the_literal_text(text):
+    assume(text.strip())
+    escaped = template_env().filters["escape_markdown"](text)
+    for markdown in (f"# {escaped}", f"{escaped}", f"paragraph\n{escaped}", f"- {escaped}"):
+        assert markdown_title(f"# x\n{markdown}") == "x"  # nothing leaks into the heading
+        children = markdown_inline(markdown)
+        assert {child.type for child in children} <= {"text", "softbreak"}
+        assert children[-1].content.strip() == text.strip()
+
+
+@given(LINE | MARKDOWN_TEXT)
+def test_escape_markdown_only_adds_backslash_escapes(text):
+    escaped = template_env().filters["escape_markdown"](text)
+    assert unescape_markdown(escaped) == text.strip(" \t")
+    assert len(escaped) - len(text.strip(" \t")) == escaped.count("\\") - text.count("\\")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Émile\'s "Demand" Forecast: v2',
+        "A Hydra-configured Flyte pipeline.",
+        "Costs (approx.) {x}: $5 - $10 per run! AT&T, R&D; 2.5 GHz",
+        "C# is #1, 3.11+ only; a-b = c; x > y? no: x - y.",
+        "2024 A year. R&D; &nbsp &copy",
+        "Ünïcödé ☃ 日本語 🚀 👩‍👩‍👧 a\u00a0b",
+    ],
+)
+def test_escape_markdown_keeps_ordinary_text_as_typed(text):
+    assert template_env().filters["escape_markdown"](text) == text.replace(">", r"\>")
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("*a* & <b> [c](d) _e_", r"\*a\* & \<b\> \[c\](d) \_e\_"),
+        ("`c` a|b ~~s~~ C:\\x", r"\`c\` a\|b \~\~s\~\~ C:\\x"),
+        ("&amp; &#169; &#x1F600; & &;", r"\&amp; \&#169; \&#x1F600; & &;"),
+        ("# Title", r"\# Title"),
+        ("## x ##", r"\## x \##"),
+        ("+ a", r"\+ a"),
+        ("- a", r"\- a"),
+        ("---", r"\---"),
+        ("===", r"\==="),
+        ("> quote", r"\> quote"),
+        ("~~~", r"\~\~\~"),
+        ("1. first", r"1\. first"),
+        ("12) twelfth", r"12\) twelfth"),
+        ("1.", r"1\."),
+        ("2024. A year", r"2024\. A year"),
+        ("1.5 a - b + c = d", "1.5 a - b + c = d"),
+        ("  \t padded \t ", "padded"),
+    ],
+)
+def test_escape_markdown_escapes_only_what_opens_markup(text, escaped):
+    assert template_env().filters["escape_markdown"](text) == escaped
+
+
+@pytest.mark.parametrize("text", ["*x*", "_x_", "[a](b)", "<b>", "`c`", "~~s~~", "&amp;", "# h"])
+def test_escape_markdown_output_is_no_markup(text):
+    escaped = template_env().filters["escape_markdown"](text)
+    children = markdown_inline(escaped)
+    assert [(child.type, child.content) for child in children] == [("text", text)]
+
+
+# LiteralAnswers -----------------------------------------------------------------------------
+
+
+@given(JINJA_TEXT)
+def test_literal_answers_render_any_answer_verbatim(text):
+    assert template_env().from_string(text).render(cookiecutter=VALID) == text
+
+
+@pytest.mark.parametrize("text", [*FREE_TEXTS, "{% endraw %}", "{{ cycler.__init__ }}", "a\r\nb"])
+def test_literal_answers_examples(text):
+    assert template_env().from_string(text).render(cookiecutter=VALID) == text
+
+
+def test_template_strings_stay_jinja():
+    defaults = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
+    render = template_env().from_string
+    assert render(defaults["project_slug"]).render(cookiecutter=VALID) == "demand-forecast"
+    assert render("{{cookiecutter.project_slug}}").render(cookiecutter=VALID) == "demand-forecast"
+    for hook in (TEMPLATE_DIR / "hooks").glob("*.py"):
+        rendered = render(hook.read_text("utf-8")).render(cookiecutter=VALID)
+        assert "{{" not in rendered and json.dumps(VALID["project_name"]) in rendered
+
+
+def test_template_paths_stay_jinja_under_a_literal_output_folder(tmp_path):
+    root = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
+    path = next(p.relative_to(root) for p in sorted(root.rglob("*")) if "{{" in p.name)
+    output = tmp_path / "{{ 7*7 }}" / "demand-forecast"
+    output.mkdir(parents=True)
+    rendered = template_env().from_string(f"{output}/{path}").render(cookiecutter=VALID)
+    expected = jinja2.Environment().from_string(str(path)).render(cookiecutter=VALID)
+    assert rendered == f"{output}/{expected}"
+
+
+# pre_gen_project: rules -----------------------------------------------------------------------
+
+
+def test_valid_answers_pass():
+    assert pre_gen().validate(VALID) == []
+
+
+INVALID = [
+    ("package_name", "class", "must not be a Python keyword"),
+    ("package_name", "hydra", "must not shadow a dependency"),
+    ("package_name", "infra", "must not shadow a dependency"),
+    ("package_name", "typing", "must not shadow a standard-library module"),
+    ("package_name", "json", "must not shadow a standard-library module"),
+    ("package_name", "my-pkg", "must be a valid Python identifier"),
+    ("package_name", "MyPkg", "must be lowercase ASCII"),
+    ("package_name", "données", "must be lowercase ASCII"),
+    ("project_slug", "my slug", "must be a PEP 508 distribution name"),
+    ("project_slug", "-slug", "must be a PEP 508 distribution name"),
+    ("project_slug", "My-Slug", "must be lowercase"),
+    ("project_slug", "a._b", "must be a valid image name"),
+    ("project_slug", "con", "reserved Windows device name"),
+    ("author_email", "nope", "must be an email address"),
+    ("author_email", "a b@example.com", "must be an email address"),
+    ("author_email", "a@localhost", "must be an email address"),
+    ("flyte_endpoint", "https://x:1", "without a scheme: drop 'https://'"),
+    ("flyte_endpoint", "dns:///x:1", "without a scheme: drop 'dns:///'"),
+    ("flyte_endpoint", "localhost", "must be host:port"),
+    ("flyte_endpoint", "::1:80", "must be host:port"),
+    ("flyte_endpoint", "999.1.1.1:80", "must be host:port"),
+    ("flyte_endpoint", "bad_host:80", "must be host:port"),
+    ("flyte_endpoint", "localhost:0", "port number from 1 to 65535"),
+    ("flyte_endpoint", "localhost:65536", "port number from 1 to 65535"),
+    ("flyte_endpoint", "localhost:http", "port number from 1 to 65535"),
+    ("image_registry", "ghcr.io/Org", "must be an image registry"),
+    ("image_registry", "ghcr.io/org/app:latest", "without tag or digest"),
+    ("image_registry", "ghcr.io/org@sha256:abc", "without tag or digest"),
+    ("image_registry", "ghcr.io/org/", "must be an image registry"),
+    ("image_registry", "localhost:99999", "must be an image registry"),
+    ("image_registry", "https://ghcr.io/org", "without a scheme: drop 'https://'"),
+    ("flyte_project", "1abc", "must be a Flyte id"),
+    ("flyte_project", "a_b", "must be a Flyte id"),
+    ("flyte_project", "a" * 64, "must be a Flyte id"),
+    ("flyte_domain", "Dev", "must be a Flyte id"),
+    ("flyte_domain", "dev-", "must be a Flyte id"),
+    ("python_version", "3.9", "must be one of 3.10, 3.11, 3.12"),
+    ("ci_provider", "jenkins", "must be one of github, gitlab, none"),
+    ("project_name", "", "must not be empty"),
+    ("project_name", "   ", "must not be empty"),
+    ("project_name", "two\nlines", "must be one line of printable text"),
+    ("project_name", "tab\there", "must be one line of printable text"),
+    ("project_name", "x" * 201, "must be at most 200 characters"),
+    ("description", "a\r\nb", "must be one line of printable text"),
+    ("description", "bidi \u202egnp.exe", "must be one line of printable text"),
+    ("author_name", "del\x7f", "must be one line of printable text"),
+    ("author_name", "nul\x00", "must be one line of printable text"),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "rule"), INVALID)
+def test_invalid_answer_is_refused_with_rule_and_value(key, value, rule):
+    (error,) = pre_gen().validate({**VALID, key: value})
+    assert error.startswith(f"{key}: ") and rule in error and error.endswith(f"(got {value!r})")
+    assert "\n" not in error
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("flyte_endpoint", v) for v in ("flyte.example.com:443", "[::1]:8089", "10.0.0.1:81")]
+    + [("image_registry", v) for v in ("ghcr.io/my-org", "registry.example.com:5000/a/b__c")]
+    + [("image_registry", v) for v in ("[::1]:5000/x", "docker.io/user", "localhost")]
+    + [("author_email", v) for v in ("first.last+tag@sub.example.co.uk", "a@xn--80ak6aa92e.com")]
+    + [("project_slug", v) for v in ("demo", "my_proj.x", "a-b--c")]
+    + [("package_name", v) for v in ("match", "_private", "forecast2")]
+    + [("description", "")],
+)
+def test_valid_answer_is_accepted(key, value):
+    assert pre_gen().validate({**VALID, key: value}) == []
+
+
+@given(LINE)
+def test_any_printable_line_is_accepted_as_free_text(text):
+    errors = pre_gen().validate({**VALID, "description": text, "author_name": text})
+    assert errors == []
+
+
+def test_every_invalid_answer_is_reported_at_once():
+    answers = {**VALID, "package_name": "class", "author_email": "nope", "ci_provider": "x"}
+    keys = [error.split(":")[0] for error in pre_gen().validate(answers)]
+    assert keys == ["package_name", "author_email", "ci_provider"]
+
+
+# pre_gen_project: a user's run ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answers", "line"),
+    [
+        ({"package_name": "class"}, "package_name: must not be a Python keyword (got 'class')"),
+        ({"package_name": "typing"}, "package_name: must not shadow a standard-library module"),
+        ({"package_name": "hydra"}, "package_name: must not shadow a dependency"),
+        ({"project_slug": "my slug"}, "project_slug: must be a PEP 508 distribution name"),
+        ({"author_email": "nope"}, "author_email: must be an email address"),
+        ({"flyte_endpoint": "https://x:1"}, "flyte_endpoint: must be host:port without a scheme"),
+        ({"flyte_endpoint": "x:70000"}, "flyte_endpoint: must end with a port number"),
+        ({"image_registry": "ghcr.io/Org:1"}, "image_registry: must be an image registry"),
+        ({"project_name": "two\nlines"}, "project_name: must be one line of printable text"),
+    ],
+)
+def test_cookiecutter_stops_and_leaves_no_folder(tmp_path, answers, line):
+    output = tmp_path / "out"
+    result = run_cookiecutter(output, **answers)
+    assert result.returncode == 1
+    value = next(iter(answers.values()))
+    assert any(
+        error.startswith(line) and error.endswith(f"(got {value!r})")
+        for error in result.stderr.splitlines()
+    ), result.stderr
+    assert list(output.iterdir()) == []
+
+
+def test_cookiecutter_reports_every_invalid_answer(tmp_path):
+    answers = {"package_name": "class", "author_email": "nope", "flyte_domain": "Dev"}
+    result = run_cookiecutter(tmp_path / "out", **answers)
+    assert result.returncode == 1
+    for key, value in answers.items():
+        assert f"(got {value!r})" in result.stderr and f"{key}: must" in result.stderr
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+# Free text survives verbatim ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=FREE_TEXTS)
+def free_text_project(request, tmp_path_factory):
+    """One project per free text, used as project name, description and author."""
+    text = request.param
+    answers = {"project_name": text, "description": text, "author_name": text}
+    project = bake(tmp_path_factory.mktemp("free-text"), project_slug="demo", **answers)
+    return text, project
+
+
+def test_free_text_is_verbatim(free_text_project):
+    text, project = free_text_project
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))["project"]
+    assert pyproject["description"] == text
+    assert pyproject["authors"][0]["name"] == text
+    assert markdown_title((project / "README.md").read_text("utf-8")) == text.strip()
+    answers = json.loads((project / ".cookiecutter.json").read_text("utf-8"))
+    assert answers["project_name"] == answers["description"] == answers["author_name"] == text
+
+
+def test_free_text_keeps_generated_files_parseable(free_text_project):
+    _, project = free_text_project
+    for path in sorted(project.rglob("*")):
+        text = path.read_text("utf-8") if path.is_file() else ""
+        if path.suffix == ".toml":
+            tomllib.loads(text)
+        elif path.suffix in {".yaml", ".yml"}:
+            list(yaml.safe_load_all(text))
+        elif path.suffix == ".py":
+            compile(text, str(path), "exec")
+        elif path.suffix == ".json":
+            json.loads(text)
+
+
+def test_crafted_answer_runs_no_code(tmp_path):
+    marker = tmp_path / "injected"
+    attack = "{{ cycler.__init__.__globals__.os.system('touch " + str(marker) + "') }}"
+    project = bake(tmp_path, project_slug="demo", project_name=attack, description=attack)
+    assert not marker.exists()
+    answers = json.loads((project / ".cookiecutter.json").read_text("utf-8"))
+    assert answers["project_name"] == answers["description"] == attack
+
+
+# post_gen_project ---------------------------------------------------------------------------
+
+
+def test_answers_file_holds_the_public_answers(tmp_path):
+    project = bake(tmp_path)
+    text = (project / ".cookiecutter.json").read_text("utf-8")
+    assert text == json.dumps(VALID, indent=2, sort_keys=True) + "\n"
+
+
+def test_post_gen_is_idempotent(tmp_path):
+    context = {**VALID, "project_name": "Émile 🚀 {{ x }}", "_template": ".", "_output_dir": "/"}
+    source = (TEMPLATE_DIR / "hooks/post_gen_project.py").read_text("utf-8")
+    hook = tmp_path / "hook.py"
+    hook.write_text(template_env().from_string(source).render(cookiecutter=context), "utf-8")
+    outputs = []
+    for _ in range(2):
+        subprocess.run([sys.executable, hook], cwd=tmp_path, check=True)
+        outputs.append((tmp_path / ".cookiecutter.json").read_bytes())
+    public = {key: value for key, value in context.items() if not key.startswith("_")}
+    expected = json.dumps(public, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert outputs == [expected.encode("utf-8")] * 2

@@ -1,0 +1,119 @@
+"""A default bake: the exact file set, no template markup left, every file parses."""
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import bake
+
+EXPECTED_FILES = {
+    ".cookiecutter.json",
+    ".gitignore",
+    "Makefile",
+    "README.md",
+    "pyproject.toml",
+    "conf/data/cubic.yaml",
+    "conf/data/linear.yaml",
+    "conf/extra_inputs.yaml",
+    "conf/hydra/launcher/flyte.yaml",
+    "conf/model/cubic.yaml",
+    "conf/model/linear.yaml",
+    "conf/multi_task.yaml",
+    "conf/single_task.yaml",
+    "hydra_plugins/demand_forecast_launcher/__init__.py",
+    "hydra_plugins/demand_forecast_launcher/flyte_launcher.py",
+    "infra/__init__.py",
+    "infra/binding.py",
+    "infra/config.py",
+    "infra/discovery.py",
+    "infra/errors.py",
+    "infra/images.py",
+    "infra/launcher.py",
+    "infra/local.py",
+    "src/demand_forecast/__init__.py",
+    "src/demand_forecast/data.py",
+    "src/demand_forecast/metrics.py",
+    "src/demand_forecast/model.py",
+    "src/demand_forecast/workflows/__init__.py",
+    "src/demand_forecast/workflows/extra_inputs.py",
+    "src/demand_forecast/workflows/multi_task.py",
+    "src/demand_forecast/workflows/single_task.py",
+    "src/demand_forecast/workflows/tasks.py",
+    "tests/conftest.py",
+    "tests/job_returns.py",
+    "tests/test_cache.py",
+    "tests/test_configs.py",
+    "tests/test_launcher_local.py",
+    "tests/test_logic.py",
+    "tests/test_workflows.py",
+}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return bake(tmp_path_factory.mktemp("default"))
+
+
+def files_of(project: Path) -> set[str]:
+    return {str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()}
+
+
+def test_default_bake_has_exactly_the_expected_files(project):
+    assert project.name == "demand-forecast"
+    assert files_of(project) == EXPECTED_FILES
+
+
+def test_no_template_markup_is_left(project):
+    for name in files_of(project):
+        text = (project / name).read_text(encoding="utf-8")
+        assert "{{" not in text and "{%" not in text and "cookiecutter." not in text, name
+
+
+def test_every_file_parses(project):
+    for name in files_of(project):
+        path = project / name
+        if path.suffix == ".toml":
+            tomllib.loads(path.read_text())
+        elif path.suffix == ".yaml":
+            yaml.safe_load(path.read_text())
+        elif path.suffix == ".py":
+            compile(path.read_text(), name, "exec")
+        elif path.suffix == ".json":
+            json.loads(path.read_text())
+
+
+def test_answers_shape_the_project(project):
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    assert pyproject["name"] == "demand-forecast"
+    assert pyproject["requires-python"] == ">=3.11"
+    launcher = yaml.safe_load((project / "conf/hydra/launcher/flyte.yaml").read_text())
+    assert launcher["connection"]["endpoint"] == "localhost:30080"
+    assert launcher["project"] == "demand-forecast"
+    assert launcher["domain"] == "development"
+    assert launcher["images"]["default"]["repository"] == "localhost:30000/demand-forecast"
+    answers = json.loads((project / ".cookiecutter.json").read_text())
+    assert answers["package_name"] == "demand_forecast"
+
+
+def test_answers_reach_every_place_they_name(tmp_path):
+    project = bake(
+        tmp_path,
+        project_name="Churn Model",
+        python_version="3.12",
+        flyte_endpoint="flyte.example.com:443",
+        image_registry="ghcr.io/acme",
+        flyte_domain="staging",
+    )
+    assert project.name == "churn-model"
+    assert (project / "src/churn_model/workflows/multi_task.py").is_file()
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["requires-python"] == ">=3.12"
+    assert pyproject["tool"]["ruff"]["target-version"] == "py312"
+    launcher = yaml.safe_load((project / "conf/hydra/launcher/flyte.yaml").read_text())
+    assert launcher["_target_"].startswith("hydra_plugins.churn_model_launcher.")
+    assert launcher["connection"]["endpoint"] == "flyte.example.com:443"
+    assert launcher["domain"] == "staging"
+    assert launcher["images"]["default"]["repository"] == "ghcr.io/acme/churn-model"

@@ -1,0 +1,87 @@
+"""Slow: bake like a user, install in a fresh venv, and run the project's own commands."""
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import TEMPLATE_DIR, bake
+
+pytestmark = pytest.mark.slow
+
+TRICKY_NAME = 'Émile\'s "Demand" Forecast: v2'
+
+
+def make(project: Path, *targets: str, home: Path, **variables: str) -> str:
+    """Run ``make targets`` in the project like a user's shell; return its output."""
+    env = {**os.environ, "HOME": str(home)}
+    env = {key: value for key, value in env.items() if not key.startswith("FLYTE_")}
+    command = ["make", "--no-print-directory", "-C", str(project), *targets]
+    command += [f"{key}={value}" for key, value in variables.items()]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    return output
+
+
+def executed_tasks(output: str) -> list[str]:
+    return re.findall(r"\] - (prepare_data|train|evaluate): ", output)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> tuple[Path, Path]:
+    """A project baked with a tricky name and installed with ``make install``; and its HOME."""
+    root = tmp_path_factory.mktemp("tricky")
+    home = root / "home"
+    home.mkdir()
+    project = bake(root, project_name=TRICKY_NAME)
+    make(project, "install", home=home)
+    return project, home
+
+
+def test_tricky_name_bakes_to_a_clean_package(installed):
+    project, _ = installed
+    assert project.name == "emile-s-demand-forecast-v2"
+    assert (project / "src/emile_s_demand_forecast_v2").is_dir()
+    assert (project / "README.md").read_text().startswith(f"# {TRICKY_NAME}\n")
+
+
+def test_project_passes_its_own_lint_and_tests(installed):
+    project, home = installed
+    make(project, "lint", home=home)
+    assert " passed" in make(project, "test", home=home)
+
+
+def test_workflows_run_and_cache_per_task(installed):
+    project, home = installed
+    assert executed_tasks(make(project, "run-multi", home=home)) == [
+        "prepare_data",
+        "train",
+        "evaluate",
+    ]
+    assert executed_tasks(make(project, "run-multi", home=home)) == []
+    changed = make(project, "run-multi", home=home, OVERRIDES="evaluate.min_r2=0.5")
+    assert executed_tasks(changed) == ["evaluate"]
+    assert "fit_and_score: Scores(" in make(project, "run-single", home=home)
+    extra = make(project, "run-extra", home=home, OVERRIDES='query="0.0 1.0"')
+    assert "predictions for '0.0 1.0': [" in extra
+    sweep = make(project, "sweep-local", home=home)
+    assert "#0 : model=linear" in sweep and "#1 : model=cubic" in sweep
+
+
+def test_make_demo_from_the_readme(tmp_path):
+    result = subprocess.run(
+        ["make", "--no-print-directory", "demo"],
+        cwd=TEMPLATE_DIR,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    demo = TEMPLATE_DIR / ".scratch/demo/demand-forecast"
+    assert f"Run outputs:   {demo}/outputs" in result.stdout
+    assert len(list((demo / "outputs").glob("*/*/.hydra/config.yaml"))) == 3
+    assert len(list((demo / "multirun").glob("*/*/[01]/.hydra/config.yaml"))) == 2
