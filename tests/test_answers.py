@@ -14,7 +14,7 @@ import jinja2
 import pytest
 import yaml
 from cookiecutter.utils import create_env_with_context
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -109,9 +109,15 @@ MARKDOWN_TEXT = st.lists(
 ).map("".join)
 
 
+@functools.cache
+def markdown_parser() -> MarkdownIt:
+    """CommonMark with GFM tables and ~~strikethrough~~."""
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
 def markdown_inline(markdown: str):
-    """The children of the last inline token of ``markdown`` (CommonMark, GFM tables, ~~)."""
-    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(markdown)
+    """The children of the last inline token of ``markdown``."""
+    tokens = markdown_parser().parse(markdown)
     return [token for token in tokens if token.type == "inline"][-1].children
 
 
@@ -120,6 +126,7 @@ def unescape_markdown(markdown: str) -> str:
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
+@settings(deadline=None)  # four renderings per example: slow on a busy machine
 @given(LINE | MARKDOWN_TEXT)
 def test_escape_markdown_renders_as_the_literal_text(text):
     assume(text.strip())
