@@ -43,6 +43,15 @@ def _template_sources() -> frozenset[str]:
     return frozenset(strings)
 
 
+def _project_folders() -> frozenset[str]:
+    """Names of the project template folders (``{{cookiecutter.project_slug}}``)."""
+    return frozenset(
+        root.name
+        for root in HERE.iterdir()
+        if root.is_dir() and "cookiecutter" in root.name and "{{" in root.name
+    )
+
+
 def _template_paths() -> frozenset[str]:
     """Relative paths of the project template's folder and of everything inside it.
 
@@ -50,12 +59,11 @@ def _template_paths() -> frozenset[str]:
     template folder for files, appended to the absolute output path for folders.
     """
     paths = set()
-    for root in HERE.iterdir():
-        if root.is_dir() and "cookiecutter" in root.name and "{{" in root.name:
-            paths.add(root.name)
-            for folder, dirs, files in os.walk(root):
-                for entry in dirs + files:
-                    paths.add(os.path.relpath(os.path.join(folder, entry), root))
+    for name in _project_folders():
+        paths.add(name)
+        for folder, dirs, files in os.walk(HERE / name):
+            for entry in dirs + files:
+                paths.add(os.path.relpath(os.path.join(folder, entry), HERE / name))
     return frozenset(paths)
 
 
@@ -74,11 +82,15 @@ class LiteralAnswers(Extension):
         super().__init__(environment)
         self._trusted = _template_sources()
         self._paths: frozenset[str] | None = None
+        self._project_folders = _project_folders()
+        environment.filters["one_new_folder"] = one_new_folder
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         """Return template sources unchanged and anything else as a literal expression."""
         if name is not None or source in self._trusted:
             return source
+        if source in self._project_folders:
+            return f"{{% filter one_new_folder %}}{source}{{% endfilter %}}"
         prefix, path = self._split_template_path(source)
         return self.literal(prefix) + path
 
@@ -105,6 +117,29 @@ class LiteralAnswers(Extension):
             return ""
         env = self.environment
         return f"{env.variable_start_string} {text!a} {env.variable_end_string}"
+
+
+# What the project folder is called while the pre-gen hook refuses an answer that cannot name it.
+REFUSED_FOLDER = ".refused-project-slug"
+
+
+def one_new_folder(name: str) -> str:
+    """``name`` if it names exactly one new folder inside the output folder, else REFUSED_FOLDER.
+
+    cookiecutter creates the project folder from the rendered slug *before* the pre-gen hook
+    runs: ``a/b`` would leave ``a/`` behind when the hook refuses it, ``../x`` or ``/x`` would
+    create a folder outside the output folder, and an empty name, a NUL byte, a lone surrogate or
+    a name longer than the file system allows would stop cookiecutter with a traceback instead of
+    the hook's message. The hook refuses every such slug, and cookiecutter then removes the folder.
+    """
+    try:
+        size = len(os.fsencode(name))
+    except UnicodeEncodeError:
+        return REFUSED_FOLDER
+    separators = {os.sep, os.altsep or os.sep, "\0"}
+    if name in {"", ".", ".."} or size > 255 or any(char in separators for char in name):
+        return REFUSED_FOLDER
+    return name
 
 
 def _unicode_escape(char: str, short: dict[str, str]) -> str:

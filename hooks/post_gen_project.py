@@ -1,7 +1,7 @@
-"""Record the answers in the generated project.
+"""Finish the generated project: keep only the chosen CI pipeline, record the answers.
 
-``.cookiecutter.json`` lets a user (or cruft/cookiecutter replay) re-bake or update the project
-with the same answers. Writing it is idempotent: the same answers give the same bytes.
+Every step is idempotent (running the hook again changes nothing), so a re-bake over an existing
+project, cruft's update or a second run of this script is safe.
 """
 
 from __future__ import annotations
@@ -12,6 +12,13 @@ from pathlib import Path
 # cookiecutter renders this file with Jinja; tojson escapes ', so no answer can end the string.
 ANSWERS_JSON = r'''{{ cookiecutter | tojson }}'''  # fmt: skip
 ANSWERS_FILE = Path(".cookiecutter.json")  # the hook runs in the generated project's folder
+# Each provider's pipeline. The template holds all of them and this hook removes the others:
+# one list here is easier to read and test than file names that render to nothing, and
+# cookiecutter cannot skip a root-level file through its name.
+CI_FILES = {
+    "github": [Path(".github/workflows/ci.yml")],
+    "gitlab": [Path(".gitlab-ci.yml")],
+}
 
 
 def public_answers(context: dict) -> dict:
@@ -26,5 +33,19 @@ def write_answers(answers: dict, path: Path = ANSWERS_FILE) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
+def remove_other_ci(provider: str, root: Path = Path(".")) -> None:
+    """Delete the pipelines of the providers not chosen, and the folders they leave empty."""
+    for name, paths in CI_FILES.items():
+        if name == provider:
+            continue
+        for path in paths:
+            (root / path).unlink(missing_ok=True)
+            for folder in path.parents[:-1]:  # .github/workflows, then .github; never root
+                if (root / folder).is_dir() and not any((root / folder).iterdir()):
+                    (root / folder).rmdir()
+
+
 if __name__ == "__main__":
-    write_answers(public_answers(json.loads(ANSWERS_JSON)))
+    context = json.loads(ANSWERS_JSON)
+    remove_other_ci(context["ci_provider"])
+    write_answers(public_answers(context))

@@ -19,6 +19,10 @@ import unicodedata
 ANSWERS_JSON = r'''{{ cookiecutter | tojson }}'''  # fmt: skip
 
 MAX_TEXT_LENGTH = 200
+# The slug names a folder, a wheel and an image; the package name is written in import lines,
+# which must stay within the project's 100 columns (the longest has 60 other characters).
+MAX_SLUG_LENGTH = 100
+MAX_PACKAGE_LENGTH = 40
 PYTHON_VERSIONS = ("3.10", "3.11", "3.12")
 CI_PROVIDERS = ("github", "gitlab", "none")
 # Dependencies and the generated project's own top-level packages.
@@ -87,6 +91,8 @@ def check_slug(value: str) -> str | None:
             "must be a PEP 508 distribution name: letters, digits, '.', '_', '-',"
             " starting and ending with a letter or digit"
         )
+    if len(value) > MAX_SLUG_LENGTH:
+        return f"must be at most {MAX_SLUG_LENGTH} characters"
     if value != value.lower():
         return "must be lowercase"
     if not re.fullmatch(OCI_PATH_COMPONENT, value):
@@ -104,6 +110,8 @@ def check_package(value: str) -> str | None:
         return "must not be a Python keyword"
     if not PACKAGE_NAME.fullmatch(value):
         return "must be lowercase ASCII: letters, digits and '_'"
+    if len(value) > MAX_PACKAGE_LENGTH:
+        return f"must be at most {MAX_PACKAGE_LENGTH} characters"
     if value in getattr(sys, "stdlib_module_names", ()):
         return "must not shadow a standard-library module"
     if value in RESERVED_PACKAGES:

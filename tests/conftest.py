@@ -9,11 +9,26 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
+# Jinja left in a baked file: `{{`, `{%` or `{#` (GitHub Actions' own `${{ }}` is fine), or a
+# `cookiecutter.` variable (the `.cookiecutter.json` file name is fine).
+TEMPLATE_MARKUP = re.compile(r"(?<!\$)\{\{|\{%|\{#|\bcookiecutter\.(?!json\b)")
+# A git identity for commits made by tests: CI machines have none.
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Template Tests",
+    "GIT_AUTHOR_EMAIL": "tests@example.com",
+    "GIT_COMMITTER_NAME": "Template Tests",
+    "GIT_COMMITTER_EMAIL": "tests@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+# Outcomes of the property-based bakes (tests/test_fuzz_answers.py), reported at the end.
+FUZZ_OUTCOMES: Counter[str] = Counter()
 
 
 class BakeError(Exception):
@@ -52,3 +67,22 @@ def bake(tmp_path: Path, **answers: object) -> Path:
         raise BakeError(result)
     (project,) = output_dir.iterdir()
     return project
+
+
+def leftover_markup(text: str) -> list[str]:
+    """The template markup left in a baked file's text, if any."""
+    return TEMPLATE_MARKUP.findall(text)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many answer sets the property-based test baked, whatever the output capture."""
+    if FUZZ_OUTCOMES:
+        total = FUZZ_OUTCOMES["accepted"] + FUZZ_OUTCOMES["refused"]
+        accepted, refused = FUZZ_OUTCOMES["accepted"], FUZZ_OUTCOMES["refused"]
+        terminalreporter.write_line(
+            f"fuzzed answers: {total} bakes ({accepted} accepted, {refused} refused)"
+        )
+        by_rule = sorted((key.split()[1], n) for key, n in FUZZ_OUTCOMES.items() if " " in key)
+        if by_rule:
+            rules = ", ".join(f"{key} {n}" for key, n in by_rule)
+            terminalreporter.write_line(f"fuzzed answers refused by rule of: {rules}")

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import bake
+from conftest import bake, leftover_markup
 
 EXPECTED_FILES = {
     ".cookiecutter.json",
     ".gitignore",
+    ".pre-commit-config.yaml",
     "Makefile",
     "README.md",
     "pyproject.toml",
@@ -47,9 +48,18 @@ EXPECTED_FILES = {
     "tests/test_cache.py",
     "tests/test_configs.py",
     "tests/test_launcher_local.py",
+    "tests/test_lint_config.py",
     "tests/test_logic.py",
     "tests/test_workflows.py",
+    "tools/check_files.py",
 }
+# The pipeline each `ci_provider` adds to EXPECTED_FILES (the default is github).
+CI_FILES = {"github": {".github/workflows/ci.yml"}, "gitlab": {".gitlab-ci.yml"}, "none": set()}
+
+
+def expected_files(ci_provider: str = "github") -> set[str]:
+    """The files of a bake with the default names and the given CI provider."""
+    return EXPECTED_FILES | CI_FILES[ci_provider]
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +73,12 @@ def files_of(project: Path) -> set[str]:
 
 def test_default_bake_has_exactly_the_expected_files(project):
     assert project.name == "demand-forecast"
-    assert files_of(project) == EXPECTED_FILES
+    assert files_of(project) == expected_files()
 
 
 def test_no_template_markup_is_left(project):
     for name in files_of(project):
-        text = (project / name).read_text(encoding="utf-8")
-        assert "{{" not in text and "{%" not in text and "cookiecutter." not in text, name
+        assert not leftover_markup((project / name).read_text(encoding="utf-8")), name
 
 
 def test_every_file_parses(project):
@@ -77,7 +86,7 @@ def test_every_file_parses(project):
         path = project / name
         if path.suffix == ".toml":
             tomllib.loads(path.read_text())
-        elif path.suffix == ".yaml":
+        elif path.suffix in {".yaml", ".yml"}:
             yaml.safe_load(path.read_text())
         elif path.suffix == ".py":
             compile(path.read_text(), name, "exec")

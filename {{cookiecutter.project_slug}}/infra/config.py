@@ -24,15 +24,16 @@ class Mode(Enum):
 class ConnectionConfig:
     """How to reach flyteadmin.
 
-    With no endpoint, flytekit's standard configuration is used: ``config_file`` if given, else
-    ``FLYTECTL_CONFIG`` or ``~/.flyte/config.yaml`` (``Config.auto()``). TLS is on unless the
-    endpoint is on this machine or ``insecure`` says otherwise.
+    ``endpoint`` is ``host:port``. Without it, flytekit's standard configuration is read:
+    ``config_file`` if given, else ``FLYTECTL_CONFIG`` or ``~/.flyte/config.yaml``; that file also
+    holds authentication settings, used with an endpoint too. TLS is on unless the endpoint is on
+    this machine or ``insecure`` says otherwise.
     """
 
     endpoint: str | None = None
     insecure: bool | None = None
     config_file: str | None = None
-    timeout_seconds: float = 10.0
+    timeout_seconds: float = 5.0  # how long the reachability check waits for flyteadmin
 
 
 @dataclass
@@ -44,18 +45,23 @@ class ImageConfig:
     dockerfile: str = "Dockerfile"
     context: str = "."
     build_args: dict[str, str] = field(default_factory=dict)
+    # More arguments for the builder's `build`, e.g. ["--platform", "linux/amd64"] (infra/images.py)
+    build_options: list[str] = field(default_factory=list)
 
 
 @dataclass
 class ScheduleConfig:
-    """A cron schedule for the launch plan; activated when registered."""
+    """A cron schedule (``"0 6 * * *"`` or ``"@daily"``) activated on every launch plan."""
 
     cron: str | None = None
 
 
 @dataclass
 class NotificationConfig:
-    """Who hears about an execution reaching one of the given terminal phases."""
+    """Who hears about an execution reaching one of the given phases.
+
+    Phases must be terminal: SUCCEEDED, FAILED, TIMED_OUT or ABORTED.
+    """
 
     phases: list[str] = field(default_factory=lambda: ["FAILED", "TIMED_OUT", "ABORTED"])
     email: list[str] = field(default_factory=list)
@@ -65,7 +71,7 @@ class NotificationConfig:
 
 @dataclass
 class LauncherConfig:
-    """Everything the launcher needs; see docs/launcher in the project's README."""
+    """Everything the launcher needs; the README's "On a Flyte cluster" shows it in use."""
 
     _target_: str = MISSING
     mode: Mode = Mode.remote
@@ -74,15 +80,16 @@ class LauncherConfig:
     project: str = MISSING
     domain: str = "development"
     version: str | None = None  # default: derived from git, see infra/versioning.py
+    random_suffix: bool = False  # development domain only: a fresh version on every launch
     force: bool = False  # register a dirty tree outside the development domain
     images: dict[str, ImageConfig] = field(default_factory=dict)  # "default" plus named extras
     build: bool = True
     push: bool = True
     builder: str = "auto"  # docker | podman | buildah | auto
-    fast_register: bool = False
-    run: bool = True
-    wait: bool = False
+    fast_register: bool = False  # ship the source with each registration: no rebuild for code
+    run: bool = True  # false: register only
+    wait: bool = False  # wait for the executions and return their outputs
     inputs: dict[str, Any] = field(default_factory=dict)  # non-config workflow inputs
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     notifications: NotificationConfig = field(default_factory=NotificationConfig)
-    package_dir: str = "dist/flyte"
+    package_dir: str = "dist/flyte"  # where mode=package writes the .tgz and its manifest

@@ -86,3 +86,18 @@ def reachable(workflow: WorkflowBase) -> Iterator[WorkflowBase | PythonTask | La
 def tasks_of(workflow: WorkflowBase) -> list[PythonTask]:
     """Every task the workflow runs, directly or through sub-workflows and launch plans."""
     return [entity for entity in reachable(workflow) if isinstance(entity, PythonTask)]
+
+
+def source_root(module: ModuleType) -> Path:
+    """The folder holding the module's top-level package: what a container puts on sys.path."""
+    package = importlib.import_module(module.__name__.partition(".")[0])
+    return Path(inspect.getfile(package)).resolve().parents[1]
+
+
+def project_root(module: ModuleType) -> Path:
+    """The nearest folder at or above the source root with a ``pyproject.toml``, else the source
+    root: where versioning looks for git and changes."""
+    root = source_root(module)
+    return next(
+        (folder for folder in [root, *root.parents] if (folder / "pyproject.toml").is_file()), root
+    )

@@ -7,7 +7,6 @@ from hydra.types import HydraContext
 from omegaconf import DictConfig, OmegaConf
 
 from infra.config import LauncherConfig, Mode
-from infra.errors import LauncherError
 
 
 def launch(
@@ -20,11 +19,11 @@ def launch(
     """Run, package or register-and-execute every sweep job."""
     settings: LauncherConfig = OmegaConf.to_object(config.hydra.launcher)
     if settings.mode is Mode.local:
-        from infra.local import launch_local
-
-        return launch_local(
-            settings, hydra_context, task_function, config, job_overrides, initial_job_idx
-        )
-    raise LauncherError(
-        f"hydra.launcher.mode={settings.mode.value} is not available yet; use mode=local"
+        from infra.local import launch_local as launch_mode
+    elif settings.mode is Mode.package:
+        from infra.package import launch_package as launch_mode
+    else:
+        from infra.cluster import launch_remote as launch_mode
+    return launch_mode(
+        settings, hydra_context, task_function, config, job_overrides, initial_job_idx
     )

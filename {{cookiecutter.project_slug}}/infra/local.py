@@ -5,14 +5,13 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from hydra.core.hydra_config import HydraConfig
-from hydra.core.utils import JobReturn, configure_log, run_job, setup_globals
+from hydra.core.utils import JobReturn, configure_log, setup_globals
 from hydra.types import HydraContext
-from omegaconf import DictConfig, open_dict
+from omegaconf import DictConfig
 
-from infra.binding import bind_inputs
 from infra.config import LauncherConfig
 from infra.discovery import main_workflow, workflow_module
+from infra.sweep import load_jobs, run_jobs
 
 log = logging.getLogger(__name__)
 
@@ -29,29 +28,10 @@ def launch_local(
     setup_globals()
     configure_log(config.hydra.hydra_logging, config.hydra.verbose)
     workflow = main_workflow(workflow_module(task_function), settings.workflow)
+    jobs = load_jobs(
+        hydra_context, config, job_overrides, initial_job_idx, workflow, settings.inputs
+    )
     sweep_dir = Path(config.hydra.sweep.dir)
     sweep_dir.mkdir(parents=True, exist_ok=True)
-    log.info(f"Running {workflow.name} locally, {len(job_overrides)} job(s) in {sweep_dir}")
-
-    def run_workflow(job_config: DictConfig):
-        return workflow(**bind_inputs(workflow, job_config, settings.inputs))
-
-    returns = []
-    for offset, overrides in enumerate(job_overrides):
-        idx = initial_job_idx + offset
-        log.info(f"\t#{idx} : {' '.join(overrides)}")
-        sweep_config = hydra_context.config_loader.load_sweep_config(config, list(overrides))
-        with open_dict(sweep_config):
-            sweep_config.hydra.job.id = f"{sweep_config.hydra.job.name}_{idx}"
-            sweep_config.hydra.job.num = idx
-        HydraConfig.instance().set_config(sweep_config)
-        returns.append(
-            run_job(
-                hydra_context=hydra_context,
-                task_function=run_workflow,
-                config=sweep_config,
-                job_dir_key="hydra.sweep.dir",
-                job_subdir_key="hydra.sweep.subdir",
-            )
-        )
-    return returns
+    log.info(f"Running {workflow.name} locally, {len(jobs)} job(s) in {sweep_dir}")
+    return run_jobs(hydra_context, jobs, lambda job: workflow(**job.inputs))

@@ -6,8 +6,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from flytekit.core.context_manager import FlyteContextManager
+from flytekit.core.type_engine import TypeEngine
+from flytekit.models.literals import Literal
 from hydra import compose, initialize_config_dir
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
+
+from flyteadmin import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF_DIR = ROOT / "conf"
@@ -29,10 +34,26 @@ def compose_config(name: str, overrides=(), hydra: bool = False) -> DictConfig:
         return compose(config_name=name, overrides=list(overrides), return_hydra_config=hydra)
 
 
-def run_workflow_script(workflow: str, *args: str, home: Path, cwd: Path) -> str:
+def job_config(name: str, overrides=()) -> dict:
+    """A job's config as the launcher binds it to ``cfg``: composed, resolved, plain."""
+    return OmegaConf.to_container(compose_config(name, overrides), resolve=True)
+
+
+def decoded(literal, python_type: type = DictConfig):
+    """A Flyte literal protobuf (``flyteidl.core.literals_pb2.Literal``) as a Python value."""
+    value = TypeEngine.to_python_value(
+        FlyteContextManager.current_context(), Literal.from_flyte_idl(literal), python_type
+    )
+    return OmegaConf.to_container(value) if isinstance(value, DictConfig) else value
+
+
+def run_workflow_script(
+    workflow: str, *args: str, home: Path, cwd: Path, succeed: bool = True
+) -> str:
     """Run ``python <workflow>.py args`` in a fresh process whose Flyte cache lives under ``home``.
 
-    Returns the combined output; fails the test with that output if the run fails.
+    Returns the combined output; fails the test with that output unless the run succeeds (or,
+    with ``succeed=False``, fails).
     """
     env = {key: value for key, value in os.environ.items() if not key.startswith("FLYTE_")}
     env["HOME"] = str(home)
@@ -46,8 +67,15 @@ def run_workflow_script(workflow: str, *args: str, home: Path, cwd: Path) -> str
         timeout=300,
     )
     output = result.stdout + result.stderr
-    assert result.returncode == 0, output
+    assert (result.returncode == 0) == succeed, output
     return output
+
+
+@pytest.fixture
+def flyteadmin():
+    """A stand-in flyteadmin on 127.0.0.1 recording requests (tests/flyteadmin.py)."""
+    with serving() as admin:
+        yield admin
 
 
 @pytest.fixture(autouse=True)

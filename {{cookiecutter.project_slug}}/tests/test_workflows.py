@@ -2,8 +2,9 @@
 
 import pytest
 
-from conftest import SMALL_DATA, compose_config
 from {{ cookiecutter.package_name }}.workflows import extra_inputs, multi_task, single_task
+
+from conftest import SMALL_DATA, compose_config
 
 
 @pytest.mark.parametrize("module", [single_task, multi_task], ids=["single_task", "multi_task"])

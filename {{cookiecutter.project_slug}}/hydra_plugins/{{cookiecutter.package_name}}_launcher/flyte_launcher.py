@@ -4,6 +4,8 @@ Hydra imports every module under ``hydra_plugins`` on every start-up, so this fi
 the light config schema; flytekit and the launcher logic load when a multirun is launched.
 """
 
+import os
+import sys
 from collections.abc import Callable, Sequence
 
 from hydra.core.config_store import ConfigStore
@@ -13,6 +15,7 @@ from hydra.types import HydraContext
 from omegaconf import DictConfig
 
 from infra.config import LauncherConfig
+from infra.errors import LauncherError
 
 ConfigStore.instance().store(
     group="hydra/launcher", name="flyte_schema", node=LauncherConfig, provider="infra"
@@ -37,6 +40,11 @@ class FlyteLauncher(Launcher):
     ) -> Sequence[JobReturn]:
         from infra.launcher import launch
 
-        return launch(
-            self.hydra_context, self.task_function, self.config, job_overrides, initial_job_idx
-        )
+        try:
+            return launch(
+                self.hydra_context, self.task_function, self.config, job_overrides, initial_job_idx
+            )
+        except LauncherError as error:
+            if os.environ.get("HYDRA_FULL_ERROR") == "1":
+                raise
+            sys.exit(f"Error: {error}\nSet HYDRA_FULL_ERROR=1 for the stack trace.")

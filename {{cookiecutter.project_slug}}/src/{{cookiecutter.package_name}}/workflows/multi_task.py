@@ -11,7 +11,12 @@ from flytekit import workflow
 from omegaconf import DictConfig
 
 from {{ cookiecutter.package_name }}.metrics import Scores
-from {{ cookiecutter.package_name }}.workflows.tasks import evaluate, prepare_data, split_config, train
+from {{ cookiecutter.package_name }}.workflows.tasks import (
+    evaluate,
+    prepare_data,
+    split_config,
+    train,
+)
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,151 @@
+"""1. Time to first run: bake, install and run the multi-task workflow once, from nothing.
+
+Two arms, alternated in one bench run: the template's default installer (`make install`: uv) and
+plain pip (`python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'`). Both read the same
+package caches, warmed before timing by an untimed install (uv) and `pip wheel` (which fills pip's
+HTTP and wheel caches without installing), so the figures are install work, not the network.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from harness import (
+    PACKAGE,
+    CheckFailed,
+    Context,
+    Row,
+    Sample,
+    Section,
+    bake,
+    executed_tasks,
+    interleaved,
+    make_install,
+    median,
+    ratio,
+    run_timed,
+    seconds,
+    uv_executable,
+    workflow_env,
+)
+
+TITLE = "Time to first run"
+ABOUT = (
+    "Bake the template with the default answers, install the project, run the multi-task "
+    "workflow once (`python src/<pkg>/workflows/multi_task.py`, empty Flyte cache). "
+    "uv is `make install` (the template's default); pip is `python3 -m venv .venv && "
+    ".venv/bin/pip install -e '.[dev]'`. Both arms share the machine's package caches, warmed "
+    "before timing; the arms alternate."
+)
+
+
+def pip_install(project: Path) -> Sample:
+    """Plain pip, as a user without uv would install: two commands, timed together."""
+    env = dict(os.environ)
+    env.pop("VIRTUAL_ENV", None)
+    command = "python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'"
+    return run_timed(["bash", "-c", command], cwd=project, env=env, timeout=900)
+
+
+def first_run(ctx: Context, project: Path, name: str) -> Sample:
+    python = project / ".venv" / "bin" / "python"
+    workflow = project / "src" / PACKAGE / "workflows" / "multi_task.py"
+    sample = run_timed([python, workflow], cwd=project, env=workflow_env(ctx.home(name)))
+    if executed_tasks(sample.output) != ["prepare_data", "train", "evaluate"]:
+        raise CheckFailed(f"{name}: the first run did not execute the three tasks")
+    if "scores: Scores(" not in sample.output:
+        raise CheckFailed(f"{name}: the first run logged no scores")
+    return sample
+
+
+def cache_size(path: str) -> str:
+    """Size of a cache folder, e.g. '263 MB', or 'empty'."""
+    folder = Path(path)
+    if not folder.is_dir():
+        return "empty"
+    total = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
+    return f"{total / 1e6:.0f} MB" if total else "empty"
+
+
+def pip_cache_dir() -> str:
+    result = subprocess.run(
+        ["python3", "-m", "pip", "cache", "dir"], capture_output=True, text=True, check=False
+    )
+    return result.stdout.strip() or str(Path.home() / ".cache" / "pip")
+
+
+DOWNLOADED = re.compile(r"^\s*Downloading ", re.M)
+FROM_DISK = re.compile(r"^\s*(?:Processing /|Using cached )", re.M)
+
+
+def lines(pattern: re.Pattern, output: str) -> int:
+    return len(pattern.findall(output))
+
+
+def counts(pattern: str, output: str) -> str:
+    found = re.search(pattern, output)
+    return found.group(1) if found else "?"
+
+
+def run(ctx: Context) -> Section:
+    section = Section("first_run", TITLE, ABOUT)
+    uv = uv_executable()
+    uv_cache = subprocess.run([uv, "cache", "dir"], capture_output=True, text=True).stdout.strip()
+    pip_cache = pip_cache_dir()
+    before = f"uv cache {cache_size(uv_cache)}, pip cache {cache_size(pip_cache)}"
+
+    ctx.log("warming the package caches (untimed)")
+    warm_project = ctx.project().root  # its `make install` filled the uv cache
+    wheels = ctx.work / "pip-wheels"
+    pip_wheel = ["python3", "-m", "pip", "wheel", "--quiet", "-w", wheels]
+    run_timed([*pip_wheel, "-e", f"{warm_project}[dev]"], cwd=ctx.work, timeout=900)
+    shutil.rmtree(wheels, ignore_errors=True)
+
+    def arm(installer: str):
+        def one(round_: int) -> dict[str, Sample]:
+            ctx.log(f"first run with {installer}, round {round_ + 1}")
+            folder = ctx.work / "first-run" / f"{installer}-{round_}"
+            project, baked = bake(folder)
+            installed = make_install(project) if installer == "uv" else pip_install(project)
+            ran = first_run(ctx, project, f"first-{installer}-{round_}")
+            shutil.rmtree(folder, ignore_errors=True)
+            return {"bake": baked, "install": installed, "run": ran}
+
+        return one
+
+    results = interleaved(ctx.few, {"uv": arm("uv"), "pip": arm("pip")})
+    steps = ("bake", "install", "run")
+    totals = {
+        installer: median(sum(r[step].wall for step in steps) for r in rounds)
+        for installer, rounds in results.items()
+    }
+    for installer, rounds in results.items():
+        split = ", ".join(f"{step} {seconds(median(r[step].wall for r in rounds))}" for step in steps)
+        section.rows.append(
+            Row(
+                f"{installer}: bake + install + first run",
+                seconds(totals[installer]),
+                ratio(totals[installer], totals["uv"], "uv"),
+                split,
+            )
+        )
+    last = {installer: rounds[-1]["install"].output for installer, rounds in results.items()}
+    section.notes += [
+        f"{ctx.few} round(s) per installer, alternated; medians per step and of the totals.",
+        f"Package caches before this bench run: {before}. Both were then warmed (an untimed "
+        f"`make install`, and `pip wheel` of the project), so every timed install had warm "
+        f"caches: uv's at `{uv_cache}`, pip's at `{pip_cache}`.",
+        "uv (last round): " + counts(r"(Resolved \d+ packages?)", last["uv"]) + ", "
+        + counts(r"(Prepared \d+ packages?)", last["uv"]) + " (downloaded or built), "
+        + counts(r"(Installed \d+ packages?)", last["uv"]) + ".",
+        f"pip (last round): {lines(DOWNLOADED, last['pip'])} files downloaded, "
+        f"{lines(FROM_DISK, last['pip'])} taken from disk (pip's cache, or local package "
+        "folders named in pip.conf).",
+        "uv does not compile bytecode at install (pip does), so uv's first run pays for "
+        "compiling the imported modules once: that is in its `run` figure.",
+    ]
+    return section

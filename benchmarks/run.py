@@ -1,0 +1,140 @@
+"""Run the template's benchmarks; print a table and write docs/performance.md.
+
+    python benchmarks/run.py                    # everything (make bench)
+    python benchmarks/run.py --only shim,cache  # a subset
+    python benchmarks/run.py --smoke            # 1 repeat, small sweeps: checks the harness works
+
+BENCH_REPEATS (default 5) scales every benchmark's repeats; the defaults fit in well under ten
+minutes on 2 cores. The exit code is 1 when a benchmark's own correctness check failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+
+import cache
+import first_run
+import flyte_packages
+import images
+import machine
+import overhead
+import report
+import shim
+import sweep
+from harness import TEMPLATE, CheckFailed, Context, Row, Section, Skipped, uv_executable
+
+BENCHMARKS = {  # in the order of docs/performance.md
+    "first_run": first_run,
+    "overhead": overhead,
+    "cache": cache,
+    "packaging": flyte_packages,
+    "sweep": sweep,
+    "images": images,
+    "shim": shim,
+}
+SMOKE = ("overhead", "cache", "shim")  # what --smoke runs unless --only says otherwise
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="1 repeat, small sweeps, a subset")
+    parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(BENCHMARKS)}")
+    parser.add_argument(
+        "--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", "5")),
+        help="timed runs per case for the quick benchmarks (default: $BENCH_REPEATS or 5)",
+    )
+    parser.add_argument("--output", type=Path, default=TEMPLATE / "docs" / "performance.md")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    arguments = parser.parse_args(argv)
+    selected = arguments.only.split(",") if arguments.only else None
+    if selected is None:
+        selected = list(SMOKE) if arguments.smoke else list(BENCHMARKS)
+    unknown = set(selected) - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmarks {sorted(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    arguments.selected = selected
+    if arguments.smoke:
+        arguments.repeats = 1
+    return arguments
+
+
+def run_one(key: str, ctx: Context) -> Section:
+    """One benchmark; a skip or a failed check becomes a row instead of an exception."""
+    module = BENCHMARKS[key]
+    start = time.perf_counter()
+    try:
+        section = module.run(ctx)
+    except Skipped as reason:
+        section = Section(key, module.TITLE, module.ABOUT, [Row("-", status="skipped", detail=str(reason))])
+    except CheckFailed as failure:
+        log(f"{key}: check FAILED:\n{failure}")
+        first = str(failure).splitlines()[0]
+        section = Section(key, module.TITLE, module.ABOUT, [Row("-", status="FAILED", detail=first)])
+    except Exception:  # a bug in a benchmark: show it, run the others
+        log(f"{key}: crashed:\n{traceback.format_exc()}")
+        section = Section(key, module.TITLE, module.ABOUT, [Row("-", status="FAILED", detail="the benchmark crashed; see the log")])
+    section.seconds = time.perf_counter() - start
+    log(f"{key}: done in {section.seconds:.0f} s")
+    return section
+
+
+def main(argv: list[str]) -> int:
+    arguments = parse_args(argv)
+    started = time.perf_counter()
+    load_before = machine.load()
+    work = Path(tempfile.mkdtemp(prefix="hft-bench-"))
+    ctx = Context(work=work, repeats=arguments.repeats, smoke=arguments.smoke, log=log)
+    sections = []
+    try:
+        for key in BENCHMARKS:
+            if key in arguments.selected:
+                log(f"{key}: starting")
+                sections.append(run_one(key, ctx))
+            else:
+                module = BENCHMARKS[key]
+                sections.append(
+                    Section(key, module.TITLE, module.ABOUT, [Row("-", status="skipped", detail="not selected (--only/--smoke)")])
+                )
+        versions = ctx.project().versions() if ctx._project else {}
+    finally:
+        if arguments.keep:
+            log(f"work folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    total = time.perf_counter() - started
+    versions = {
+        "Python (project venv)": versions.get("python", "?"),
+        **{name: versions.get(name, "?") for name in ("flytekit", "flytekitplugins-omegaconf", "hydra-core", "omegaconf")},
+        **machine.tool_versions(uv_executable()),
+    }
+    run_info = {
+        "Date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "Command": "make bench" + (f" (--smoke)" if arguments.smoke else "") + (f" (--only {arguments.only})" if arguments.only else ""),
+        "Repeats": f"BENCH_REPEATS={arguments.repeats}",
+        "Load average (1/5/15 min), start -> end": f"{load_before} -> {machine.load()}",
+        "Total bench time": f"{total:.0f} s",
+        **{f"Setup {i}": note for i, note in enumerate(ctx.setup_notes, 1)},
+    }
+    print()
+    print(report.text_table(sections))
+    print(f"\nTotal: {total:.0f} s. Details: {arguments.output}")
+    arguments.output.parent.mkdir(parents=True, exist_ok=True)
+    arguments.output.write_text(report.markdown(sections, machine.machine(), versions, run_info))
+    failed = any(row.status == "FAILED" for section in sections for row in section.rows)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,83 @@
+"""``mode=remote``: build and push the images, register everything once under one version, then
+start one execution per sweep job from that job's launch plan.
+
+Order matters: everything that can be checked offline (config values, inputs, version) is checked
+first, then flyteadmin is probed, and only then are images built and entities registered.
+"""
+
+import logging
+from collections.abc import Callable, Sequence
+
+from flytekit.remote import FlyteRemote, FlyteWorkflowExecution
+from hydra.core.utils import JobReturn, configure_log, setup_globals
+from hydra.types import HydraContext
+from omegaconf import DictConfig
+
+from infra import images
+from infra.config import LauncherConfig
+from infra.connection import connect, flyte_config
+from infra.discovery import source_root
+from infra.errors import LauncherError
+from infra.executions import outcome, start
+from infra.plan import Plan, make_plan
+from infra.registration import activate, register, upload_source
+from infra.serialization import registrable_entities, serialization_settings
+from infra.sweep import Job, run_jobs
+
+log = logging.getLogger(__name__)
+
+
+def launch_remote(
+    settings: LauncherConfig,
+    hydra_context: HydraContext,
+    task_function: Callable,
+    config: DictConfig,
+    job_overrides: Sequence[Sequence[str]],
+    initial_job_idx: int,
+) -> list[JobReturn]:
+    """Each job returns its Execution (with outputs when ``wait``), or with ``run=false`` the
+    name of its registered launch plan."""
+    setup_globals()
+    configure_log(config.hydra.hydra_logging, config.hydra.verbose)
+    flyte = flyte_config(settings.connection)
+    plan = make_plan(settings, hydra_context, task_function, config, job_overrides, initial_job_idx)
+    remote = connect(flyte, settings.connection.timeout_seconds, settings.project, settings.domain)
+    prepare_images(settings, plan.version, plan.images)
+    register_plan(remote, plan, settings)
+    if not settings.run:
+        return run_jobs(hydra_context, plan.jobs, lambda job: plan.launch_plans[job.idx].name)
+    executions = {job.idx: start_job(remote, plan, job) for job in plan.jobs}
+    return run_jobs(
+        hydra_context, plan.jobs, lambda job: outcome(remote, executions[job.idx], settings.wait)
+    )
+
+
+def register_plan(remote: FlyteRemote, plan: Plan, settings: LauncherConfig) -> None:
+    """Upload the source (fast registration), register everything, switch schedules on."""
+    source = upload_source(remote, source_root(plan.module)) if settings.fast_register else None
+    serialization = serialization_settings(settings, plan.version, plan.images, source)
+    entities = registrable_entities(plan.workflow, plan.launch_plans.values(), serialization)
+    registered = register(remote, entities, serialization)
+    if settings.schedule.cron is not None:
+        jobs = {launch_plan.name for launch_plan in plan.launch_plans.values()}
+        activate(remote, [identifier for identifier in registered if identifier.name in jobs])
+
+
+def start_job(remote: FlyteRemote, plan: Plan, job: Job) -> FlyteWorkflowExecution:
+    """Start an execution of the job's registered launch plan, on its defaults."""
+    name = plan.launch_plans[job.idx].name
+    launch_plan = remote.fetch_launch_plan(name=name, version=plan.version)
+    launch_plan.python_interface = plan.workflow.python_interface  # outputs in the workflow's types
+    return start(remote, launch_plan)
+
+
+def prepare_images(settings: LauncherConfig, version: str, refs: dict[str, str]) -> None:
+    """The image step of ``infra/images.py``: build and push, or check them with build=false."""
+    step = getattr(images, "prepare_images", None)
+    if step is not None:
+        step(settings, version, refs)
+    elif settings.build:
+        raise LauncherError(
+            "this project's image step is not in place yet: push the images yourself and set "
+            "hydra.launcher.build=false"
+        )

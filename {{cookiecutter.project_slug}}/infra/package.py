@@ -1,0 +1,89 @@
+"""``mode=package``: write what a cluster launch would register, offline (no Docker, no cluster).
+
+``<package_dir>/<workflow module>-<version>.tgz`` is a Flyte package in the layout ``pyflyte
+package`` writes: one protobuf file per task (``*_1.pb``), workflow (``*_2.pb``) and launch plan
+(``*_3.pb``), which ``pyflyte register`` and ``flytectl register files`` accept. Beside it, a
+``.json`` manifest lists the version, the images and each job's launch plan with its inputs.
+"""
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from flytekit.constants import CopyFileDetection
+from flytekit.tools.fast_registration import FastPackageOptions
+from flytekit.tools.repo import package
+from hydra.core.utils import JobReturn, configure_log, setup_globals
+from hydra.types import HydraContext
+from omegaconf import DictConfig, ListConfig, OmegaConf
+
+from infra.config import LauncherConfig
+from infra.discovery import source_root
+from infra.plan import Plan, make_plan
+from infra.serialization import registrable_entities, serialization_settings
+from infra.sweep import run_jobs
+
+log = logging.getLogger(__name__)
+
+
+def launch_package(
+    settings: LauncherConfig,
+    hydra_context: HydraContext,
+    task_function: Callable,
+    config: DictConfig,
+    job_overrides: Sequence[Sequence[str]],
+    initial_job_idx: int,
+) -> list[JobReturn]:
+    """Write the package and its manifest; each job returns its launch plan's name."""
+    setup_globals()
+    configure_log(config.hydra.hydra_logging, config.hydra.verbose)
+    plan = make_plan(settings, hydra_context, task_function, config, job_overrides, initial_job_idx)
+    serialization = serialization_settings(settings, plan.version, plan.images)
+    entities = registrable_entities(plan.workflow, plan.launch_plans.values(), serialization)
+    folder = Path(settings.package_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{plan.module.__name__.rpartition('.')[2]}-{plan.version}"
+    output = folder / f"{stem}.tgz"
+    fast = FastPackageOptions([], copy_style=CopyFileDetection.ALL)
+    package(
+        entities,
+        source=str(source_root(plan.module)),
+        output=str(output),
+        fast_options=fast if settings.fast_register else None,
+    )
+    manifest = folder / f"{stem}.json"
+    manifest.write_text(
+        json.dumps(manifest_of(plan, settings, output), indent=2, default=str) + "\n"
+    )
+    log.info(f"Wrote {output} and {manifest}: {len(entities)} entities, version {plan.version}")
+    return run_jobs(hydra_context, plan.jobs, lambda job: plan.launch_plans[job.idx].name)
+
+
+def manifest_of(plan: Plan, settings: LauncherConfig, output: Path) -> dict[str, Any]:
+    """What the package holds, for people and scripts: register it, then run its launch plans."""
+    return {
+        "package": output.name,
+        "project": settings.project,
+        "domain": settings.domain,
+        "version": plan.version,
+        "workflow": plan.workflow.name,
+        "images": plan.images,
+        "launch_plans": [
+            {
+                "name": plan.launch_plans[job.idx].name,
+                "job": job.idx,
+                "overrides": job.overrides,
+                "inputs": {name: _plain(value) for name, value in job.inputs.items()},
+            }
+            for job in plan.jobs
+        ],
+    }
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly form of an input value."""
+    if isinstance(value, DictConfig | ListConfig):
+        return OmegaConf.to_container(value, resolve=True)
+    return value

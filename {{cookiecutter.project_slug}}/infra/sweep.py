@@ -1,0 +1,75 @@
+"""Sweep jobs: each job's config and workflow inputs, and running a function per job the way
+Hydra runs a job (its own folder under the sweep dir, its config saved, callbacks called)."""
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flytekit.core.workflow import WorkflowBase
+from flytekit.models.literals import Literal
+from hydra.core.hydra_config import HydraConfig
+from hydra.core.utils import JobReturn, run_job
+from hydra.types import HydraContext
+from omegaconf import DictConfig, open_dict
+
+from infra.binding import bind_inputs, to_literals
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Job:
+    """One sweep job: its overrides, its composed config and the workflow inputs bound from it."""
+
+    idx: int
+    overrides: list[str]
+    config: DictConfig
+    inputs: dict[str, Any]
+    literals: dict[str, Literal]
+
+
+def load_jobs(
+    hydra_context: HydraContext,
+    config: DictConfig,
+    job_overrides: Sequence[Sequence[str]],
+    initial_job_idx: int,
+    workflow: WorkflowBase,
+    extra_inputs: Mapping[str, Any],
+) -> list[Job]:
+    """Compose every job's config and convert its inputs to Flyte literals.
+
+    Done for all jobs before anything else, so a bad config in any job fails fast.
+    """
+    jobs = []
+    for offset, overrides in enumerate(job_overrides):
+        idx = initial_job_idx + offset
+        job_config = hydra_context.config_loader.load_sweep_config(config, list(overrides))
+        with open_dict(job_config):
+            job_config.hydra.job.id = f"{job_config.hydra.job.name}_{idx}"
+            job_config.hydra.job.num = idx
+        HydraConfig.instance().set_config(job_config)  # for ${hydra:...} interpolations
+        inputs = bind_inputs(workflow, job_config, extra_inputs)
+        literals = to_literals(workflow, inputs)
+        jobs.append(Job(idx, list(overrides), job_config, inputs, literals))
+    return jobs
+
+
+def run_jobs(
+    hydra_context: HydraContext, jobs: Sequence[Job], function: Callable[[Job], Any]
+) -> list[JobReturn]:
+    """Hydra's JobReturn of ``function(job)`` for each job, run as a Hydra job."""
+    returns = []
+    for job in jobs:
+        log.info(f"\t#{job.idx} : {' '.join(job.overrides)}")
+        HydraConfig.instance().set_config(job.config)
+        returns.append(
+            run_job(
+                hydra_context=hydra_context,
+                task_function=lambda _config, job=job: function(job),
+                config=job.config,
+                job_dir_key="hydra.sweep.dir",
+                job_subdir_key="hydra.sweep.subdir",
+            )
+        )
+    return returns

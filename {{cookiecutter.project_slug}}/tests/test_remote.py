@@ -1,0 +1,291 @@
+"""Remote mode over the wire: the launcher runs like a user runs it, against a stand-in flyteadmin
+(tests/flyteadmin.py) that records what FlyteRemote sent."""
+
+import json
+import re
+import socket
+import time
+from typing import NamedTuple
+
+import pytest
+from flyteidl.admin import launch_plan_pb2, workflow_pb2
+from flyteidl.core import execution_pb2
+
+from {{ cookiecutter.package_name }}.workflows import multi_task
+
+from conftest import SMALL_DATA, compose_config, decoded, job_config, run_workflow_script
+from flyteadmin import FlyteAdmin, key, serving
+from infra.config import ConnectionConfig, NotificationConfig, ScheduleConfig
+from infra.connection import check_endpoint, flyte_config, probe
+from infra.discovery import main_workflow
+from infra.errors import LauncherError
+from infra.launch_plans import cron_schedule
+from infra.notifications import notifications
+
+PACKAGE = "{{ cookiecutter.package_name }}"
+WORKFLOW = f"{PACKAGE}.workflows.multi_task.pipeline"
+VERSION = "remote-1"
+TASKS = ("split_config", "prepare_data", "train", "evaluate")
+
+
+def launch(admin, workflow: str, *overrides: str, tmp_path, succeed: bool = True) -> str:
+    """``python <workflow>.py -m`` in remote mode against ``admin``, images taken as pushed."""
+    return run_workflow_script(
+        workflow,
+        "-m",
+        f"hydra.launcher.connection.endpoint={admin.endpoint}",
+        "hydra.launcher.build=false",
+        f"hydra.launcher.version={VERSION}",
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        "+hydra.callbacks.record._target_=job_returns.RecordJobReturns",
+        f"+hydra.callbacks.record.path={tmp_path / 'returns.jsonl'}",
+        *overrides,
+        home=tmp_path,
+        cwd=tmp_path,
+        succeed=succeed,
+    )
+
+
+def job_returns(tmp_path) -> list[dict]:
+    return [json.loads(line) for line in (tmp_path / "returns.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory):
+    """A two-job sweep with a schedule and notifications, launched twice on one stand-in."""
+    tmp_path = tmp_path_factory.mktemp("sweep")
+    overrides = [
+        "model=linear,cubic",
+        *SMALL_DATA,
+        "hydra.launcher.schedule.cron=0 6 * * *",
+        "hydra.launcher.notifications.email=[team@example.com]",
+        "hydra.launcher.notifications.slack=[alerts@example.com]",
+        "hydra.launcher.notifications.phases=[FAILED,SUCCEEDED]",
+    ]
+    with serving() as admin:
+        first = launch(admin, "multi_task", *overrides, tmp_path=tmp_path)
+        first_requests = list(admin.requests)
+        second = launch(admin, "multi_task", *overrides, tmp_path=tmp_path)
+        yield Sweep(admin, first_requests, [first, second], job_returns(tmp_path))
+
+
+class Sweep(NamedTuple):
+    admin: FlyteAdmin  # after both runs
+    first: list  # (method, request) of the first run
+    outputs: list[str]  # of both runs
+    returns: list[dict]  # JobReturns of both runs
+
+    def first_calls(self, method: str) -> list:
+        return [request for name, request in self.first if name == method]
+
+
+def job_launch_plans(requests) -> list:
+    """CreateLaunchPlan requests of sweep jobs (not of a workflow's default launch plan)."""
+    return [r for r in requests if r.id.name != r.spec.workflow_id.name]
+
+
+def test_everything_is_registered_once_under_one_version(sweep):
+    names = [request.id.name for request in sweep.first_calls("CreateTask")]
+    assert names == [f"{PACKAGE}.workflows.tasks.{task}" for task in TASKS]
+    assert [r.id.name for r in sweep.first_calls("CreateWorkflow")] == [WORKFLOW]
+    assert len(sweep.first_calls("CreateLaunchPlan")) == 3  # the workflow's default and 2 jobs
+    kinds = ("CreateTask", "CreateWorkflow", "CreateLaunchPlan")
+    requests = [request for kind in kinds for request in sweep.first_calls(kind)]
+    launcher = compose_config("multi_task", hydra=True).hydra.launcher
+    assert {(r.id.project, r.id.domain, r.id.version) for r in requests} == {
+        (launcher.project, launcher.domain, VERSION)
+    }
+
+
+def test_task_templates_name_the_image_and_the_task_module(sweep):
+    image = compose_config("multi_task", hydra=True).hydra.launcher.images.default.repository
+    for request in sweep.first_calls("CreateTask"):
+        container = request.spec.template.container
+        assert container.image == f"{image}:{VERSION}"
+        args = list(container.args)
+        assert args[0] == "pyflyte-execute" and "--resolver" in args
+        assert args[-4:-1] == ["task-module", f"{PACKAGE}.workflows.tasks", "task-name"]
+
+
+def test_each_job_has_a_launch_plan_with_its_config_schedule_and_notifications(sweep):
+    plans = job_launch_plans(sweep.first_calls("CreateLaunchPlan"))
+    for request, model in zip(plans, ("linear", "cubic"), strict=True):
+        spec = request.spec
+        assert spec.workflow_id.name == WORKFLOW and spec.workflow_id.version == VERSION
+        cfg = spec.default_inputs.parameters["cfg"].default
+        assert decoded(cfg) == job_config("multi_task", [f"model={model}", *SMALL_DATA])
+        assert spec.entity_metadata.schedule.cron_schedule.schedule == "0 6 * * *"
+        email, slack = spec.entity_metadata.notifications
+        assert list(email.email.recipients_email) == ["team@example.com"]
+        assert list(slack.slack.recipients_email) == ["alerts@example.com"]
+        phases = [execution_pb2.WorkflowExecution.FAILED, execution_pb2.WorkflowExecution.SUCCEEDED]
+        assert list(email.phases) == phases
+    activations = sweep.first_calls("UpdateLaunchPlan")
+    assert [r.id.name for r in activations] == [request.id.name for request in plans]
+    assert all(r.state == launch_plan_pb2.ACTIVE for r in activations)
+
+
+def test_one_execution_per_job_from_its_launch_plan_each_run(sweep):
+    executions = sweep.admin.calls("CreateExecution")
+    plans = [r.id.name for r in job_launch_plans(sweep.first_calls("CreateLaunchPlan"))]
+    assert [request.spec.launch_plan.name for request in executions] == plans * 2
+    assert all(request.spec.launch_plan.version == VERSION for request in executions)
+    assert all(not request.inputs.literals for request in executions)  # the defaults hold it all
+    assert [job["status"] for job in sweep.returns] == ["COMPLETED"] * 4
+    console = f"http://{sweep.admin.endpoint}/console/projects/"
+    assert all(f"url='{console}" in job["value"] for job in sweep.returns)
+    assert all(output.count(console) == 2 for output in sweep.outputs)
+
+
+def test_identical_re_registration_is_not_an_error(sweep):
+    stored = {kind: len(specs) for kind, specs in sweep.admin.entities.items()}
+    assert stored == {"task": 4, "workflow": 1, "lp": 3}
+    assert "conflict" not in sweep.outputs[1]
+    assert len(sweep.admin.calls("CreateExecution")) == 4
+
+
+def test_a_changed_entity_under_a_registered_version_is_a_conflict(flyteadmin, tmp_path):
+    launcher = compose_config("multi_task", hydra=True).hydra.launcher
+    other = workflow_pb2.WorkflowCreateRequest()
+    other.id.resource_type = 2  # WORKFLOW
+    other.id.project, other.id.domain = launcher.project, launcher.domain
+    other.id.name, other.id.version = WORKFLOW, VERSION
+    other.spec.template.metadata.on_failure = 1  # some other content under this name and version
+    flyteadmin.entities["workflow"][key(other.id)] = other.spec
+    output = launch(flyteadmin, "multi_task", *SMALL_DATA, tmp_path=tmp_path, succeed=False)
+    assert f"conflict: workflow {WORKFLOW} version {VERSION} is already registered with" in output
+    assert "different structure" in output
+    registered = ", ".join(f"{PACKAGE}.workflows.tasks.{task}" for task in TASKS)
+    assert f"Registered before the failure (version {VERSION}): {registered}" in output
+    assert not flyteadmin.calls("CreateLaunchPlan") and not flyteadmin.calls("CreateExecution")
+
+
+def test_fast_registration_uploads_the_source_and_points_the_tasks_at_it(flyteadmin, tmp_path):
+    launch(
+        flyteadmin,
+        "single_task",
+        "hydra.launcher.fast_register=true",
+        "hydra.launcher.run=false",
+        tmp_path=tmp_path,
+    )
+    (upload,) = flyteadmin.calls("CreateUploadLocation")
+    (path,) = flyteadmin.uploads
+    assert path.endswith(upload.filename) and upload.filename.endswith(".tar.gz")
+    (task,) = flyteadmin.calls("CreateTask")
+    args = list(task.spec.template.container.args)
+    assert args[:3] == [
+        "pyflyte-fast-execute",
+        "--additional-distribution",
+        f"s3://stand-in/{path}",
+    ]
+    assert not flyteadmin.calls("CreateExecution")
+    (launch_plan,) = job_launch_plans(flyteadmin.calls("CreateLaunchPlan"))
+    assert job_returns(tmp_path)[0]["value"] == repr(launch_plan.id.name)
+
+
+def test_an_unreachable_endpoint_fails_fast_and_names_it(tmp_path):
+    endpoint = f"127.0.0.1:{free_port()}"
+    started = time.monotonic()
+    output = run_workflow_script(
+        "single_task",
+        "-m",
+        f"hydra.launcher.connection.endpoint={endpoint}",
+        f"hydra.sweep.dir={tmp_path}",
+        home=tmp_path,
+        cwd=tmp_path,
+        succeed=False,
+    )
+    assert f"cannot connect to flyteadmin at {endpoint}" in output
+    assert time.monotonic() - started < 20  # including Python start-up and imports
+
+
+def test_config_values_are_checked_before_any_network_call(tmp_path):
+    endpoint = f"127.0.0.1:{free_port()}"
+    output = run_workflow_script(
+        "single_task",
+        "-m",
+        f"hydra.launcher.connection.endpoint={endpoint}",
+        "hydra.launcher.schedule.cron=every day",
+        f"hydra.sweep.dir={tmp_path}",
+        home=tmp_path,
+        cwd=tmp_path,
+        succeed=False,
+    )
+    assert "hydra.launcher.schedule.cron='every day' is invalid" in output
+    assert endpoint not in output
+
+
+def test_the_probe_reports_a_refused_connection_within_a_second():
+    config = flyte_config(ConnectionConfig(endpoint=f"127.0.0.1:{free_port()}"))
+    started = time.monotonic()
+    with pytest.raises(LauncherError, match="cannot connect to flyteadmin at 127.0.0.1:"):
+        probe(config, timeout=5)
+    assert time.monotonic() - started < 1
+
+
+def test_the_probe_gives_up_on_a_silent_endpoint_at_its_timeout():
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        endpoint = f"127.0.0.1:{silent.getsockname()[1]}"
+        started = time.monotonic()
+        with pytest.raises(LauncherError, match=f"{endpoint} did not answer within 0.5 s"):
+            probe(flyte_config(ConnectionConfig(endpoint=endpoint)), timeout=0.5)
+        assert time.monotonic() - started < 2
+
+
+def test_the_probe_passes_a_running_flyteadmin(flyteadmin):
+    probe(flyte_config(ConnectionConfig(endpoint=flyteadmin.endpoint)), timeout=5)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "insecure"),
+    [("localhost:30080", True), ("127.0.0.1:81", True), ("flyte.example.com:443", False)],
+)
+def test_tls_is_on_except_for_this_machine(endpoint, insecure):
+    assert flyte_config(ConnectionConfig(endpoint=endpoint)).platform.insecure is insecure
+    forced = flyte_config(ConnectionConfig(endpoint=endpoint, insecure=not insecure))
+    assert forced.platform.insecure is not insecure
+
+
+@pytest.mark.parametrize("endpoint", ["http://localhost:30080", "localhost", "host:99999", ""])
+def test_an_endpoint_must_be_host_and_port(endpoint):
+    with pytest.raises(LauncherError, match="is not host:port"):
+        check_endpoint(endpoint)
+
+
+def test_a_missing_config_file_is_named(tmp_path):
+    missing = tmp_path / "config.yaml"
+    with pytest.raises(LauncherError, match=f"config_file {missing} does not exist"):
+        flyte_config(ConnectionConfig(config_file=str(missing)))
+
+
+def test_a_workflow_that_is_not_there_is_named():
+    with pytest.raises(
+        LauncherError, match=r"workflow 'nope' not found in .*it has: \['pipeline'\]"
+    ):
+        main_workflow(multi_task, "nope")
+
+
+@pytest.mark.parametrize("cron", ["0 6 * * *", "@daily", "*/5 * * * 1-5"])
+def test_valid_cron_schedules(cron):
+    assert cron_schedule(ScheduleConfig(cron)).cron_schedule.schedule == cron
+
+
+@pytest.mark.parametrize("cron", ["every day", "0 6 * *", "0 0 6 * * *", "61 * * * *"])
+def test_invalid_cron_schedules_are_named(cron):
+    with pytest.raises(LauncherError, match=re.escape(f"cron='{cron}' is invalid")):
+        cron_schedule(ScheduleConfig(cron))
+
+
+def test_notifications_only_on_terminal_phases():
+    (email,) = notifications(NotificationConfig(phases=["succeeded"], email=["a@example.com"]))
+    assert email.phases == [execution_pb2.WorkflowExecution.SUCCEEDED]
+    assert notifications(NotificationConfig()) == []
+    with pytest.raises(LauncherError, match="'RUNNING' is not a terminal phase; use one of"):
+        notifications(NotificationConfig(phases=["RUNNING"], email=["a@example.com"]))
+
+
+def free_port() -> int:
+    """A port nothing listens on (just closed)."""
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        return probe_socket.getsockname()[1]
