@@ -58,7 +58,12 @@ def run(ctx: Context) -> Section:
         value = median(walls[case])
         tasks = ", ".join(expected) or "none"
         section.rows.append(
-            Row(case, seconds(value), ratio(value, cold, "cold"), f"tasks executed: {len(expected)} ({tasks})")
+            Row(
+                case,
+                seconds(value),
+                ratio(value, cold, "cold"),
+                f"tasks executed: {len(expected)} ({tasks})",
+            )
         )
     section.notes += [
         f"{rounds} round(s); medians. split_config (cached too) logs nothing, so it is not "

@@ -1,15 +1,18 @@
 """1. Time to first run: bake, install and run the multi-task workflow once, from nothing.
 
-Two arms, alternated in one bench run: the template's default installer (`make install`: uv) and
-plain pip (`python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'`). Both read the same
-package caches, warmed before timing by an untimed install (uv) and `pip wheel` (which fills pip's
-HTTP and wheel caches without installing), so the figures are install work, not the network.
+Three installers, alternated in one bench run: the template's default (`make install`: uv), plain
+pip (`python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'`), and the same pip install
+from a local folder of wheels (`--no-index --find-links`), which takes the network out of pip's
+figure where its HTTP cache does not hold (as on machines whose proxy makes downloads uncacheable).
+Caches are warmed before timing: uv's by an untimed install, pip's and the wheel folder by
+`pip wheel` of the project.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,16 +41,21 @@ ABOUT = (
     "Bake the template with the default answers, install the project, run the multi-task "
     "workflow once (`python src/<pkg>/workflows/multi_task.py`, empty Flyte cache). "
     "uv is `make install` (the template's default); pip is `python3 -m venv .venv && "
-    ".venv/bin/pip install -e '.[dev]'`. Both arms share the machine's package caches, warmed "
-    "before timing; the arms alternate."
+    ".venv/bin/pip install -e '.[dev]'`; pip (local wheels) is the same with `--no-index "
+    "--find-links <folder of the project's wheels>`, i.e. pip without the network. All share "
+    "the machine's package caches, warmed before timing; the arms alternate."
 )
+PIP = "python3 -m venv .venv && .venv/bin/pip install"
+BUILD_BACKEND = ("hatchling", "editables")  # what pip needs to build the editable project
 
 
-def pip_install(project: Path) -> Sample:
-    """Plain pip, as a user without uv would install: two commands, timed together."""
+def pip_install(project: Path, wheels: Path | None = None) -> Sample:
+    """pip as a user without uv would install (two commands, timed together); with ``wheels``,
+    from that folder only."""
     env = dict(os.environ)
     env.pop("VIRTUAL_ENV", None)
-    command = "python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'"
+    offline = f"--no-index --find-links {shlex.quote(str(wheels))} " if wheels else ""
+    command = f"{PIP} {offline}-e '.[dev]'"
     return run_timed(["bash", "-c", command], cwd=project, env=env, timeout=900)
 
 
@@ -68,7 +76,9 @@ def cache_size(path: str) -> str:
     if not folder.is_dir():
         return "empty"
     total = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
-    return f"{total / 1e6:.0f} MB" if total else "empty"
+    if not total:
+        return "empty"
+    return f"{total / 1e6:.0f} MB" if total >= 1e6 else f"{total / 1e3:.0f} kB"
 
 
 def pip_cache_dir() -> str:
@@ -100,31 +110,38 @@ def run(ctx: Context) -> Section:
 
     ctx.log("warming the package caches (untimed)")
     warm_project = ctx.project().root  # its `make install` filled the uv cache
-    wheels = ctx.work / "pip-wheels"
+    wheels = ctx.work / "wheels"  # the project's dependencies and build backend, as wheels
     pip_wheel = ["python3", "-m", "pip", "wheel", "--quiet", "-w", wheels]
-    run_timed([*pip_wheel, "-e", f"{warm_project}[dev]"], cwd=ctx.work, timeout=900)
-    shutil.rmtree(wheels, ignore_errors=True)
+    run_timed([*pip_wheel, "-e", f"{warm_project}[dev]", *BUILD_BACKEND], cwd=ctx.work, timeout=900)
+    installers = {
+        "uv": make_install,
+        "pip": pip_install,
+        "pip (local wheels)": lambda project: pip_install(project, wheels),
+    }
 
     def arm(installer: str):
         def one(round_: int) -> dict[str, Sample]:
             ctx.log(f"first run with {installer}, round {round_ + 1}")
-            folder = ctx.work / "first-run" / f"{installer}-{round_}"
+            slug = re.sub(r"\W+", "-", installer).strip("-")
+            folder = ctx.work / "first-run" / f"{slug}-{round_}"
             project, baked = bake(folder)
-            installed = make_install(project) if installer == "uv" else pip_install(project)
-            ran = first_run(ctx, project, f"first-{installer}-{round_}")
+            installed = installers[installer](project)
+            ran = first_run(ctx, project, f"first-{round_}")
             shutil.rmtree(folder, ignore_errors=True)
             return {"bake": baked, "install": installed, "run": ran}
 
         return one
 
-    results = interleaved(ctx.few, {"uv": arm("uv"), "pip": arm("pip")})
+    results = interleaved(ctx.few, {installer: arm(installer) for installer in installers})
     steps = ("bake", "install", "run")
     totals = {
         installer: median(sum(r[step].wall for step in steps) for r in rounds)
         for installer, rounds in results.items()
     }
     for installer, rounds in results.items():
-        split = ", ".join(f"{step} {seconds(median(r[step].wall for r in rounds))}" for step in steps)
+        split = ", ".join(
+            f"{step} {seconds(median(r[step].wall for r in rounds))}" for step in steps
+        )
         section.rows.append(
             Row(
                 f"{installer}: bake + install + first run",
@@ -136,15 +153,20 @@ def run(ctx: Context) -> Section:
     last = {installer: rounds[-1]["install"].output for installer, rounds in results.items()}
     section.notes += [
         f"{ctx.few} round(s) per installer, alternated; medians per step and of the totals.",
-        f"Package caches before this bench run: {before}. Both were then warmed (an untimed "
-        f"`make install`, and `pip wheel` of the project), so every timed install had warm "
-        f"caches: uv's at `{uv_cache}`, pip's at `{pip_cache}`.",
-        "uv (last round): " + counts(r"(Resolved \d+ packages?)", last["uv"]) + ", "
-        + counts(r"(Prepared \d+ packages?)", last["uv"]) + " (downloaded or built), "
-        + counts(r"(Installed \d+ packages?)", last["uv"]) + ".",
+        f"Package caches before this bench run: {before}. Then warmed (an untimed `make "
+        f"install`; `pip wheel` of the project), so every timed install had warm caches: uv's "
+        f"at `{uv_cache}`, pip's at `{pip_cache}` (after warming: {cache_size(pip_cache)}).",
+        "uv (last round): "
+        + counts(r"(Resolved \d+ packages?)", last["uv"])
+        + ", "
+        + counts(r"(Prepared \d+ packages?)", last["uv"])
+        + " (downloaded or built), "
+        + counts(r"(Installed \d+ packages?)", last["uv"])
+        + ".",
         f"pip (last round): {lines(DOWNLOADED, last['pip'])} files downloaded, "
         f"{lines(FROM_DISK, last['pip'])} taken from disk (pip's cache, or local package "
-        "folders named in pip.conf).",
+        "folders named in pip.conf). Files pip downloads although its cache was warmed are "
+        "ones its HTTP cache did not keep; the local-wheels arm shows pip's time without them.",
         "uv does not compile bytecode at install (pip does), so uv's first run pays for "
         "compiling the imported modules once: that is in its `run` figure.",
     ]

@@ -24,6 +24,7 @@ from harness import (
     Skipped,
     interleaved,
     median,
+    plural,
     ratio,
     run_timed,
     seconds,
@@ -56,7 +57,7 @@ def entities(package: Path) -> dict[str, set[str]]:
 
 
 def describe(found: dict[str, set[str]]) -> str:
-    return ", ".join(f"{len(names)} {kind}s" for kind, names in found.items())
+    return ", ".join(plural(len(names), kind) for kind, names in found.items())
 
 
 def package_mode(
@@ -72,7 +73,9 @@ def package_mode(
         f"hydra.sweep.dir={folder / 'sweep'}",
         *overrides,
     ]
-    sample = run_timed(command, cwd=project.root, env=workflow_env(ctx.home("packaging")), check=False)
+    sample = run_timed(
+        command, cwd=project.root, env=workflow_env(ctx.home("packaging")), check=False
+    )
     if sample.returncode != 0:
         unavailable = [line for line in sample.output.splitlines() if "not available" in line]
         if unavailable:
@@ -103,7 +106,9 @@ def run(ctx: Context) -> Section:
         output = root / f"pyflyte-{round_}.tgz"
         command = [pyflyte, "--pkgs", f"{PACKAGE}.workflows", "package", "--image", IMAGE]
         sample = run_timed(
-            [*command, "-o", output, "--force"], cwd=project.root, env=workflow_env(ctx.home("pyflyte"))
+            [*command, "-o", output, "--force"],
+            cwd=project.root,
+            env=workflow_env(ctx.home("pyflyte")),
         )
         contents["pyflyte"] = entities(output)
         return sample
@@ -118,7 +123,9 @@ def run(ctx: Context) -> Section:
             raise CheckFailed(f"package mode of {workflow} packaged workflows {found['workflow']}")
         if len(found["launch plan"]) < 1 or not found["task"]:
             raise CheckFailed(f"package mode of {workflow} packaged {describe(found)}")
-    ours = {kind: set().union(*(contents[w][kind] for w in WORKFLOWS)) for kind in ("task", "workflow")}
+    ours = {
+        kind: set().union(*(contents[w][kind] for w in WORKFLOWS)) for kind in ("task", "workflow")
+    }
     theirs = {kind: contents["pyflyte"][kind] for kind in ("task", "workflow")}
     if ours != theirs:
         raise CheckFailed(f"the packages differ: package mode {ours}, pyflyte {theirs}")
@@ -127,13 +134,28 @@ def run(ctx: Context) -> Section:
     total = median(sum(samples[w][i].wall for w in WORKFLOWS) for i in range(ctx.few))
     for workflow in WORKFLOWS:
         section.rows.append(
-            Row(f"package mode: {workflow}", seconds(walls[workflow]), ratio(walls[workflow], walls["pyflyte"], "pyflyte"), describe(contents[workflow]))
+            Row(
+                f"package mode: {workflow}",
+                seconds(walls[workflow]),
+                ratio(walls[workflow], walls["pyflyte"], "pyflyte"),
+                describe(contents[workflow]),
+            )
         )
     section.rows.append(
-        Row("package mode: all three", seconds(total), ratio(total, walls["pyflyte"], "pyflyte"), "three processes, one package each")
+        Row(
+            "package mode: all three",
+            seconds(total),
+            ratio(total, walls["pyflyte"], "pyflyte"),
+            "three processes, one package each",
+        )
     )
     section.rows.append(
-        Row("pyflyte package (all workflows)", seconds(walls["pyflyte"]), "1.00x pyflyte", describe(contents["pyflyte"]))
+        Row(
+            "pyflyte package (all workflows)",
+            seconds(walls["pyflyte"]),
+            "1.00x pyflyte",
+            describe(contents["pyflyte"]),
+        )
     )
     section.notes += [
         f"{ctx.few} round(s), alternated; medians.",

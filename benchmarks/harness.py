@@ -42,6 +42,7 @@ class Sample:
     """One timed process."""
 
     wall: float  # seconds
+    cpu: float  # user + system seconds of the process and the children it waited for
     peak_mb: float  # maximum resident set size of the process, MiB
     output: str  # stdout and stderr, interleaved
     returncode: int
@@ -98,7 +99,8 @@ def run_timed(
         process.returncode = os.waitstatus_to_exitcode(status)
         log.seek(0)
         output = log.read().decode("utf-8", "replace")
-    sample = Sample(wall, usage.ru_maxrss / 1024, output, process.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    sample = Sample(wall, cpu, usage.ru_maxrss / 1024, output, process.returncode)
     if check and sample.returncode != 0:
         shown = " ".join(str(part) for part in command)
         raise CheckFailed(f"`{shown}` exited {sample.returncode}:\n{tail(output)}")
@@ -131,6 +133,10 @@ def seconds(value: float) -> str:
 
 def ratio(value: float, baseline: float, name: str) -> str:
     return f"{value / baseline:.2f}x {name}"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def executed_tasks(output: str) -> list[str]:
@@ -204,7 +210,9 @@ def make_install(project: Path) -> Sample:
     """The template's default installer: the project's ``make install`` (uv)."""
     env = dict(os.environ)
     env.pop("VIRTUAL_ENV", None)
-    return run_timed(["make", "--no-print-directory", "-C", project, "install"], cwd=project, env=env)
+    return run_timed(
+        ["make", "--no-print-directory", "-C", project, "install"], cwd=project, env=env
+    )
 
 
 @dataclass

@@ -23,7 +23,9 @@ def _output(*command: str) -> str:
     if not shutil.which(command[0]):
         return "not installed"
     result = subprocess.run(command, capture_output=True, text=True, check=False)
-    return (result.stdout or result.stderr).strip().splitlines()[0] if result.returncode == 0 else "?"
+    return (
+        (result.stdout or result.stderr).strip().splitlines()[0] if result.returncode == 0 else "?"
+    )
 
 
 def machine() -> dict[str, str]:

@@ -52,7 +52,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--smoke", action="store_true", help="1 repeat, small sweeps, a subset")
     parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(BENCHMARKS)}")
     parser.add_argument(
-        "--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", "5")),
+        "--repeats",
+        type=int,
+        default=int(os.environ.get("BENCH_REPEATS", "5")),
         help="timed runs per case for the quick benchmarks (default: $BENCH_REPEATS or 5)",
     )
     parser.add_argument("--output", type=Path, default=TEMPLATE / "docs" / "performance.md")
@@ -77,14 +79,23 @@ def run_one(key: str, ctx: Context) -> Section:
     try:
         section = module.run(ctx)
     except Skipped as reason:
-        section = Section(key, module.TITLE, module.ABOUT, [Row("-", status="skipped", detail=str(reason))])
+        section = Section(
+            key, module.TITLE, module.ABOUT, [Row("-", status="skipped", detail=str(reason))]
+        )
     except CheckFailed as failure:
         log(f"{key}: check FAILED:\n{failure}")
         first = str(failure).splitlines()[0]
-        section = Section(key, module.TITLE, module.ABOUT, [Row("-", status="FAILED", detail=first)])
+        section = Section(
+            key, module.TITLE, module.ABOUT, [Row("-", status="FAILED", detail=first)]
+        )
     except Exception:  # a bug in a benchmark: show it, run the others
         log(f"{key}: crashed:\n{traceback.format_exc()}")
-        section = Section(key, module.TITLE, module.ABOUT, [Row("-", status="FAILED", detail="the benchmark crashed; see the log")])
+        section = Section(
+            key,
+            module.TITLE,
+            module.ABOUT,
+            [Row("-", status="FAILED", detail="the benchmark crashed; see the log")],
+        )
     section.seconds = time.perf_counter() - start
     log(f"{key}: done in {section.seconds:.0f} s")
     return section
@@ -105,7 +116,12 @@ def main(argv: list[str]) -> int:
             else:
                 module = BENCHMARKS[key]
                 sections.append(
-                    Section(key, module.TITLE, module.ABOUT, [Row("-", status="skipped", detail="not selected (--only/--smoke)")])
+                    Section(
+                        key,
+                        module.TITLE,
+                        module.ABOUT,
+                        [Row("-", status="skipped", detail="not selected (--only/--smoke)")],
+                    )
                 )
         versions = ctx.project().versions() if ctx._project else {}
     finally:
@@ -116,12 +132,17 @@ def main(argv: list[str]) -> int:
     total = time.perf_counter() - started
     versions = {
         "Python (project venv)": versions.get("python", "?"),
-        **{name: versions.get(name, "?") for name in ("flytekit", "flytekitplugins-omegaconf", "hydra-core", "omegaconf")},
+        **{
+            name: versions.get(name, "?")
+            for name in ("flytekit", "flytekitplugins-omegaconf", "hydra-core", "omegaconf")
+        },
         **machine.tool_versions(uv_executable()),
     }
     run_info = {
         "Date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "Command": "make bench" + (f" (--smoke)" if arguments.smoke else "") + (f" (--only {arguments.only})" if arguments.only else ""),
+        "Command": "make bench"
+        + (" (--smoke)" if arguments.smoke else "")
+        + (f" (--only {arguments.only})" if arguments.only else ""),
         "Repeats": f"BENCH_REPEATS={arguments.repeats}",
         "Load average (1/5/15 min), start -> end": f"{load_before} -> {machine.load()}",
         "Total bench time": f"{total:.0f} s",

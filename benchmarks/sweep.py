@@ -9,11 +9,11 @@ contents (package mode) and from the calls the stand-in received (remote mode).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections import Counter
 from pathlib import Path
 
+from flyte_packages import entities, package_mode
 from harness import (
     BENCH_DIR,
     CheckFailed,
@@ -23,11 +23,11 @@ from harness import (
     Section,
     Skipped,
     median,
+    plural,
     run_timed,
     seconds,
     workflow_env,
 )
-from flyte_packages import entities, package_mode
 
 TITLE = "Sweep scaling"
 ABOUT = (
@@ -114,7 +114,7 @@ def run(ctx: Context) -> Section:
     check_growth(kinds, {"launch plan"}, "package mode")
     for size in sizes(ctx):
         wall = median(walls[size])
-        contents = ", ".join(f"{n} {kind}s" for kind, n in kinds[size].items())
+        contents = ", ".join(plural(n, kind) for kind, n in kinds[size].items())
         section.rows.append(
             Row(f"package, {size} job(s)", seconds(wall), f"{seconds(wall / size)}/job", contents)
         )
@@ -145,7 +145,9 @@ def run(ctx: Context) -> Section:
         admin.close()
     for size, counts in calls.items():
         if counts["CreateExecution"] != size:
-            raise CheckFailed(f"remote mode: {counts['CreateExecution']} executions for {size} jobs")
+            raise CheckFailed(
+                f"remote mode: {counts['CreateExecution']} executions for {size} jobs"
+            )
     check_growth(calls, PER_JOB | READS_PER_JOB, "remote mode")
     for size in sizes(ctx):
         wall = median(walls[size])

@@ -12,9 +12,10 @@ from pathlib import Path
 # cookiecutter renders this file with Jinja; tojson escapes ', so no answer can end the string.
 ANSWERS_JSON = r'''{{ cookiecutter | tojson }}'''  # fmt: skip
 ANSWERS_FILE = Path(".cookiecutter.json")  # the hook runs in the generated project's folder
-# Each provider's pipeline. The template holds all of them and this hook removes the others:
-# one list here is easier to read and test than file names that render to nothing, and
-# cookiecutter cannot skip a root-level file through its name.
+# Each provider's pipeline. The template holds all of them and this hook removes the others.
+# File names that render to nothing would skip the files, but not their folders (an empty
+# .github/workflows/ would stay), and they put Jinja into paths that tools and readers walk:
+# one list here says plainly which file belongs to which provider.
 CI_FILES = {
     "github": [Path(".github/workflows/ci.yml")],
     "gitlab": [Path(".gitlab-ci.yml")],

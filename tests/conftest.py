@@ -15,10 +15,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
-# Jinja left in a baked file: `{{`, `{%` or `{#` (GitHub Actions' own `${{ }}` is fine), or a
-# `cookiecutter.` variable (the `.cookiecutter.json` file name is fine).
-TEMPLATE_MARKUP = re.compile(r"(?<!\$)\{\{|\{%|\{#|\bcookiecutter\.(?!json\b)")
+# Jinja left in a baked file: `{{`, `{%` or `{#` (GitHub Actions' `${{ }}` and the shell's `${#x}`
+# are fine), or a `cookiecutter.` variable (the `.cookiecutter.json` file name is fine).
+TEMPLATE_MARKUP = re.compile(r"(?<!\$)\{[{#]|\{%|\bcookiecutter\.(?!json\b)")
 # A git identity for commits made by tests: CI machines have none.
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Template Tests",
@@ -72,6 +74,18 @@ def bake(tmp_path: Path, **answers: object) -> Path:
 def leftover_markup(text: str) -> list[str]:
     """The template markup left in a baked file's text, if any."""
     return TEMPLATE_MARKUP.findall(text)
+
+
+def pytest_sessionfinish(session) -> None:
+    """Under pytest-xdist, hand this worker's fuzz counts to the controller."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["fuzz_outcomes"] = dict(FUZZ_OUTCOMES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """Under pytest-xdist, add up the workers' fuzz counts (see pytest_sessionfinish)."""
+    FUZZ_OUTCOMES.update(getattr(node, "workeroutput", {}).get("fuzz_outcomes", {}))
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

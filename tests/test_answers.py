@@ -247,6 +247,8 @@ INVALID = [
     ("project_slug", "My-Slug", "must be lowercase"),
     ("project_slug", "a._b", "must be a valid image name"),
     ("project_slug", "con", "reserved Windows device name"),
+    ("project_slug", "a" * 101, "must be at most 100 characters"),
+    ("package_name", "a" * 41, "must be at most 40 characters"),
     ("author_email", "nope", "must be an email address"),
     ("author_email", "a b@example.com", "must be an email address"),
     ("author_email", "a@localhost", "must be an email address"),

@@ -4,8 +4,9 @@ Free text is drawn from wide Unicode with quotes, backslashes, braces, line brea
 syntax; names from a wide alphabet, mixed with names shaped like valid ones so that both outcomes
 happen often. For every answer set, exactly one of:
 
-- the bake succeeds: every TOML, YAML, JSON and Python file parses or compiles, ruff and the file
-  hygiene checks of `make lint` pass, and every answer is recorded verbatim;
+- the bake succeeds: every TOML, YAML, JSON and Python file parses or compiles, the answers add
+  no problem to what `make lint` checks (ruff, file hygiene) beyond a default bake's, and every
+  answer is recorded verbatim;
 - the pre-gen hook refuses it: each line it prints names the answer, the rule and the value, and no
   folder is left behind.
 
@@ -28,23 +29,28 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import FUZZ_OUTCOMES, TEMPLATE_DIR
 
-MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 OPTIONS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
+# An answer equal to one of these strings is rendered as the template's own Jinja (see
+# local_extensions.LiteralAnswers): `{{ cookiecutter.project_name | slugify }}` as an answer
+# is the derived default, not text. Nobody types that; the property leaves it out.
+TEMPLATE_STRINGS = {value for value in OPTIONS.values() if isinstance(value, str) and "{" in value}
 RUFF = Path(sys.executable).with_name("ruff")
 RUFF_LINE = re.compile(r"^(.+?):\d+:\d+: (\S+?):? ", re.MULTILINE)
 REFUSAL = re.compile(r"(?P<key>[a-z_]+): (?P<rule>must .+) \(got (?P<value>.*)\)")
 
 JINJA = st.sampled_from(
     ["{{", "}}", "{%", "%}", "{#", "#}", "{% raw %}", "{% endraw %}", "{{ 7*7 }}", "${{ x }}"]
-    + ["{{ cookiecutter.project_slug }}", "{{ cookiecutter.project_name | slugify }}"]
+    + ["{{ cookiecutter.project_slug }}", "{{cookiecutter.project_name|slugify}}"]
     + ["${oc.env:HOME}", "${x}", "%(x)s", "{x}"]
 )
 PUNCTUATION = st.sampled_from(
@@ -227,6 +233,7 @@ def check_refused(output: Path, stderr: str) -> None:
 )
 @given(answers=ANSWERS)
 def test_any_answers_bake_a_clean_project_or_are_refused_by_the_hook(answers, tmp_path_factory):
+    assume(not TEMPLATE_STRINGS.intersection(answers.values()))
     with tempfile.TemporaryDirectory(dir=tmp_path_factory.getbasetemp()) as workdir:
         project, stderr = bake_in_process(Path(workdir), answers)
         if project is None:
@@ -236,3 +243,22 @@ def test_any_answers_bake_a_clean_project_or_are_refused_by_the_hook(answers, tm
             FUZZ_OUTCOMES["accepted"] += 1
             assert project.parent == Path(workdir) / "out"
             check_accepted(project, answers)
+
+
+@pytest.mark.parametrize(
+    "slug", ["a/b", "../escaped", "<absolute>", "", ".", "..", "a\0b", "\udc80", "x" * 300]
+)
+def test_a_slug_that_cannot_name_a_folder_is_refused_and_creates_none(slug, tmp_path):
+    """cookiecutter creates the project folder before the pre-gen hook runs: such a slug must
+    still reach the hook (see local_extensions.one_new_folder) and leave nothing anywhere."""
+    slug = slug.replace("<absolute>", str(tmp_path / "absolute"))
+    project, stderr = bake_in_process(tmp_path, {"project_slug": slug})
+    assert project is None
+    check_refused(tmp_path / "out", stderr)
+    assert stderr.startswith("project_slug: must"), stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "config.yaml",
+        "out",
+        "replay",
+        "stderr.txt",
+    ]

@@ -10,12 +10,11 @@ calling the same plain logic, so the two runs differ only in what surrounds that
 import logging
 
 import hydra
-from flytekit import task
-from omegaconf import DictConfig, OmegaConf
-
 from demand_forecast.data import make_dataset
 from demand_forecast.metrics import Scores, score
 from demand_forecast.model import fit, predict
+from flytekit import task
+from omegaconf import DictConfig, OmegaConf
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,10 @@ workflow as a sub-workflow:
 
 from pathlib import Path
 
-from flytekit import workflow
-from omegaconf import OmegaConf
-
 from demand_forecast.metrics import Scores
 from demand_forecast.workflows.single_task import pipeline
+from flytekit import workflow
+from omegaconf import OmegaConf
 
 CONFIG = OmegaConf.load(Path(__file__).with_name("single_task.yaml"))
 

@@ -2,7 +2,10 @@
 
 import importlib.util
 import re
+import subprocess
+import sys
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.version import Version
@@ -67,6 +70,13 @@ def test_every_make_lint_command_has_its_pre_commit_hook():
         assert matches[0] <= ids, f"`make lint` runs {line!r}; pre-commit lacks {matches[0] - ids}"
 
 
+def test_pre_commit_accepts_the_config():
+    pytest.importorskip("pre_commit")  # a dev dependency; validating needs no network
+    command = [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_hygiene_checks_are_the_pre_commit_hygiene_hooks():
     (repo,) = [repo for repo in pre_commit_repos() if repo["repo"].endswith("/pre-commit-hooks")]
     assert [hook["id"] for hook in repo["hooks"]] == list(load_check_files().CHECKS)
@@ -99,7 +109,7 @@ def test_hygiene_checks_report_each_problem(tmp_path):
     (tmp_path / "no_newline.py").write_bytes(b"x = 1")
     (tmp_path / "blank_end.txt").write_bytes(b"x\n\n")
     (tmp_path / "bad.yaml").write_bytes(b"a: [1\n")
-    (tmp_path / "bad.toml").write_bytes(b"a = \n")
+    (tmp_path / "bad.toml").write_bytes(b"a =\n")
     (tmp_path / "big.bin").write_bytes(b"\0" * 600 * 1024)
     (tmp_path / "crlf.txt").write_bytes(b"a\r\nb\r\n")
     (tmp_path / ".gitignore").write_text("ignored/\n*.log\n")

@@ -1,0 +1,216 @@
+"""Every supported combination of options (python_version x ci_provider) bakes a clean project.
+
+For each: the exact file set, no template markup left, every TOML/YAML/JSON/Python file parses,
+ruff (with the project's own config, so its Python target), hadolint and the file hygiene checks of
+`make lint` pass, and the CI pipeline is valid YAML that names the right commands. One combination
+per option value (slow) installs the baked project and runs its own `make lint test`.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import TEMPLATE_DIR, bake, leftover_markup
+from test_bake import expected_files, files_of
+
+OPTIONS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
+COMBINATIONS = list(itertools.product(OPTIONS["python_version"], OPTIONS["ci_provider"]))
+TOOLS = Path(sys.executable).parent  # ruff and hadolint of the template's venv
+CI_FILE = {"github": ".github/workflows/ci.yml", "gitlab": ".gitlab-ci.yml"}
+# What every pipeline runs, in this order, and the opt-in job that registers on the cluster.
+CI_COMMANDS = ["make install", "make lint", "make test", "make package"]
+REGISTER_COMMAND = "make register"
+# One full run per option value; see find_python for interpreters this machine lacks.
+FULL_RUNS = [("3.10", "gitlab"), ("3.11", "none"), ("3.12", "github")]
+
+
+@pytest.fixture(scope="module", params=COMBINATIONS, ids=lambda c: f"py{c[0]}-{c[1]}")
+def baked(request, tmp_path_factory) -> tuple[str, str, Path]:
+    python_version, ci_provider = request.param
+    root = tmp_path_factory.mktemp(f"py{python_version}-{ci_provider}")
+    project = bake(root, python_version=python_version, ci_provider=ci_provider)
+    return python_version, ci_provider, project
+
+
+def run(command: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, **kwargs)
+
+
+def test_option_values_are_the_hooks_choices():
+    assert set(OPTIONS["python_version"]) == {"3.10", "3.11", "3.12"}
+    assert set(OPTIONS["ci_provider"]) == {"github", "gitlab", "none"}
+    assert {value for value, _ in FULL_RUNS} == set(OPTIONS["python_version"])
+    assert {value for _, value in FULL_RUNS} == set(OPTIONS["ci_provider"])
+
+
+def test_exact_file_set(baked):
+    _, ci_provider, project = baked
+    assert files_of(project) == expected_files(ci_provider)
+
+
+def test_no_template_markup_is_left(baked):
+    _, _, project = baked
+    for name in sorted(files_of(project)):
+        assert not leftover_markup((project / name).read_text("utf-8")), name
+
+
+def test_every_file_parses(baked):
+    _, _, project = baked
+    for name in sorted(files_of(project)):
+        text = (project / name).read_text("utf-8")
+        suffix = Path(name).suffix
+        if suffix == ".toml":
+            tomllib.loads(text)
+        elif suffix in {".yaml", ".yml"}:
+            yaml.safe_load(text)
+        elif suffix == ".json":
+            json.loads(text)
+        elif suffix == ".py":
+            compile(text, name, "exec")
+
+
+def test_ruff_is_clean_for_the_projects_python(baked):
+    python_version, _, project = baked
+    ruff = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))["tool"]["ruff"]
+    assert ruff["target-version"] == "py" + python_version.replace(".", "")
+    for command in (["check"], ["format", "--check"]):
+        result = run([str(TOOLS / "ruff"), *command, "--no-cache", "."], project)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hadolint_is_clean(baked):
+    python_version, _, project = baked
+    dockerfile = project / "Dockerfile"
+    if not dockerfile.exists():
+        pytest.skip("the project has no Dockerfile")
+    assert f"python:{python_version}-" in dockerfile.read_text("utf-8")
+    result = run([str(TOOLS / "hadolint"), "Dockerfile"], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_file_hygiene_is_clean(baked):
+    _, _, project = baked
+    result = run([sys.executable, "tools/check_files.py"], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def ci_commands(ci_provider: str, pipeline: dict) -> dict[str, list[str]]:
+    """The shell commands of each job, in order (GitLab's default before_script included)."""
+    if ci_provider == "github":
+        return {
+            name: [step["run"].strip() for step in job["steps"] if "run" in step]
+            for name, job in pipeline["jobs"].items()
+        }
+    before = pipeline.get("default", {}).get("before_script", [])
+    return {
+        name: [*job.get("before_script", before), *job["script"]]
+        for name, job in pipeline.items()
+        if isinstance(job, dict) and "script" in job
+    }
+
+
+def test_ci_pipeline_runs_the_right_commands(baked):
+    python_version, ci_provider, project = baked
+    if ci_provider == "none":
+        assert not (project / ".github").exists() and not (project / ".gitlab-ci.yml").exists()
+        return
+    pipeline = yaml.safe_load((project / CI_FILE[ci_provider]).read_text("utf-8"))
+    jobs = ci_commands(ci_provider, pipeline)
+    commands = [command for job in jobs.values() for command in job]
+    for expected in CI_COMMANDS:
+        assert any(command.startswith(expected) for command in commands), (expected, jobs)
+    register = {name: job for name, job in jobs.items() if any(REGISTER_COMMAND in c for c in job)}
+    assert list(register) == ["register"], jobs
+    if ci_provider == "github":
+        assert jobs["check"] == CI_COMMANDS
+        assert pipeline["env"]["PYTHON_VERSION"] == python_version
+        job = pipeline["jobs"]["register"]
+        assert job["needs"] == "check"
+        assert job["if"] == "github.ref == 'refs/heads/main' && vars.FLYTE_REGISTER == 'true'"
+        assert "${{ secrets.FLYTE_CLIENT_SECRET }}" in job["env"].values()
+    else:
+        assert pipeline["default"]["image"] == f"python:{python_version}-bookworm"
+        assert [jobs[name][-1] for name in ("lint", "test", "package")] == CI_COMMANDS[1:]
+        (rule,) = pipeline["register"]["rules"]
+        assert rule["if"] == '$CI_COMMIT_BRANCH == "main" && $FLYTE_REGISTER == "true"'
+
+
+def test_ci_pipeline_names_only_make_targets_that_exist(baked):
+    _, ci_provider, project = baked
+    if ci_provider == "none":
+        return
+    pipeline = yaml.safe_load((project / CI_FILE[ci_provider]).read_text("utf-8"))
+    commands = [c for job in ci_commands(ci_provider, pipeline).values() for c in job]
+    named = {target for c in commands for target in re.findall(r"\bmake ([a-z][a-z-]*)", c)}
+    makefile = (project / "Makefile").read_text("utf-8")
+    targets = set(re.findall(r"^([a-z][a-z-]*):", makefile, re.MULTILINE))
+    assert named <= targets, f"the CI file runs missing make targets: {named - targets}"
+
+
+# The baked project's own commands --------------------------------------------------------------
+
+
+def find_python(version: str) -> str | None:
+    """An interpreter of ``version`` on this machine, or None.
+
+    uv cannot download interpreters here, so the project's venv needs one that is installed: on
+    PATH (``python3.12``), found by ``uv python find``, or one of pyenv's versions.
+    """
+    candidates = [shutil.which(f"python{version}"), shutil.which("python3")]
+    if shutil.which("uv"):
+        found = run(["uv", "python", "find", "--no-project", version], Path.cwd())
+        candidates.append(found.stdout.strip())
+    pyenv = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    candidates += sorted(glob.glob(f"{pyenv}/versions/{version}.*/bin/python{version}"))
+    for candidate in filter(None, candidates):
+        probe = run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], Path.cwd()
+        )
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return candidate
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("python_version", "ci_provider"), FULL_RUNS, ids=lambda v: v)
+def test_baked_project_passes_its_own_make_lint_and_test(python_version, ci_provider, tmp_path):
+    python = find_python(python_version)
+    if python is None:
+        target = "py" + python_version.replace(".", "")
+        pytest.skip(
+            f"no Python {python_version} on this machine (uv cannot download one here); the fast"
+            f" tests lint this combination with ruff's {target} target all the same"
+        )
+    project = bake(tmp_path, python_version=python_version, ci_provider=ci_provider)
+    home = tmp_path / "home"  # the project's Flyte cache, away from the user's
+    home.mkdir()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FLYTE_")}
+    uv_cache = run(["uv", "cache", "dir"], tmp_path).stdout.strip() if shutil.which("uv") else ""
+    env |= {"HOME": str(home), "UV_PYTHON": python} | (
+        {"UV_CACHE_DIR": uv_cache} if uv_cache else {}
+    )
+    for target in ("install", "lint", "test"):
+        result = subprocess.run(
+            ["make", "--no-print-directory", target],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert result.returncode == 0, f"make {target}:\n{result.stdout}{result.stderr}"
+    version = run([str(project / ".venv/bin/python"), "--version"], project).stdout
+    assert version.startswith(f"Python {python_version}."), version
+    assert " passed" in result.stdout
