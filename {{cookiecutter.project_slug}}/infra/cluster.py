@@ -17,7 +17,6 @@ from infra import images
 from infra.config import LauncherConfig
 from infra.connection import connect, flyte_config
 from infra.discovery import source_root
-from infra.errors import LauncherError
 from infra.executions import outcome, start
 from infra.plan import Plan, make_plan
 from infra.registration import activate, register, upload_source
@@ -41,8 +40,9 @@ def launch_remote(
     configure_log(config.hydra.hydra_logging, config.hydra.verbose)
     flyte = flyte_config(settings.connection)
     plan = make_plan(settings, hydra_context, task_function, config, job_overrides, initial_job_idx)
+    image_plan = images.plan_images(settings, plan.images)
     remote = connect(flyte, settings.connection.timeout_seconds, settings.project, settings.domain)
-    prepare_images(settings, plan.version, plan.images)
+    images.run_image_plan(image_plan, plan.version, push=settings.push)
     register_plan(remote, plan, settings)
     if not settings.run:
         return run_jobs(hydra_context, plan.jobs, lambda job: plan.launch_plans[job.idx].name)
@@ -69,15 +69,3 @@ def start_job(remote: FlyteRemote, plan: Plan, job: Job) -> FlyteWorkflowExecuti
     launch_plan = remote.fetch_launch_plan(name=name, version=plan.version)
     launch_plan.python_interface = plan.workflow.python_interface  # outputs in the workflow's types
     return start(remote, launch_plan)
-
-
-def prepare_images(settings: LauncherConfig, version: str, refs: dict[str, str]) -> None:
-    """The image step of ``infra/images.py``: build and push, or check them with build=false."""
-    step = getattr(images, "prepare_images", None)
-    if step is not None:
-        step(settings, version, refs)
-    elif settings.build:
-        raise LauncherError(
-            "this project's image step is not in place yet: push the images yourself and set "
-            "hydra.launcher.build=false"
-        )

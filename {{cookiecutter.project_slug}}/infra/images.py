@@ -91,14 +91,19 @@ class ImagePlan:
 def prepare_images(settings: LauncherConfig, version: str, refs: dict[str, str]) -> None:
     """Build and push the images of ``refs`` (from ``image_refs(settings, version)``), or with
     ``build=false`` check that they exist. Raises LauncherError with what to do on any failure."""
-    plan = plan_images(settings, refs)
+    run_image_plan(plan_images(settings, refs), version, push=settings.push)
+
+
+def run_image_plan(plan: ImagePlan, version: str, push: bool) -> None:
+    """Carry out a plan from ``plan_images``: run its commands, or check its images exist."""
     if plan.builder is None:
         check_images(plan.images)
         return
-    log.info(f"Images of version {version}, built with {plan.builder}: {sorted(refs.values())}")
+    refs = sorted(image.ref for image in plan.images)
+    log.info(f"Images of version {version}, built with {plan.builder}: {refs}")
     for command in plan.commands:
         run(command)
-    if not settings.push:
+    if not push:
         log.info("push=false: the images were built here, not pushed; no cluster can pull them")
 
 

@@ -48,16 +48,18 @@ def decoded(literal, python_type: type = DictConfig):
 
 
 def run_workflow_script(
-    workflow: str, *args: str, home: Path, cwd: Path, succeed: bool = True
+    workflow: str, *args: str, home: Path, cwd: Path, succeed: bool = True, path: str | None = None
 ) -> str:
     """Run ``python <workflow>.py args`` in a fresh process whose Flyte cache lives under ``home``.
 
     Returns the combined output; fails the test with that output unless the run succeeds (or,
-    with ``succeed=False``, fails).
+    with ``succeed=False``, fails). ``path`` replaces the PATH the script sees.
     """
     env = {key: value for key, value in os.environ.items() if not key.startswith("FLYTE_")}
     env["HOME"] = str(home)
     env["PYTHONPATH"] = str(ROOT / "tests")  # for test-only Hydra callbacks
+    if path is not None:
+        env["PATH"] = path
     result = subprocess.run(
         [sys.executable, str(WORKFLOWS_DIR / f"{workflow}.py"), *args],
         cwd=cwd,

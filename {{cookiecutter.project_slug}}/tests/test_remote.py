@@ -190,6 +190,7 @@ def test_an_unreachable_endpoint_fails_fast_and_names_it(tmp_path):
         "single_task",
         "-m",
         f"hydra.launcher.connection.endpoint={endpoint}",
+        "hydra.launcher.build=false",
         f"hydra.sweep.dir={tmp_path}",
         home=tmp_path,
         cwd=tmp_path,
@@ -212,6 +213,22 @@ def test_config_values_are_checked_before_any_network_call(tmp_path):
         succeed=False,
     )
     assert "hydra.launcher.schedule.cron='every day' is invalid" in output
+    assert endpoint not in output
+
+
+def test_a_missing_image_tool_is_reported_before_any_network_call(tmp_path):
+    endpoint = f"127.0.0.1:{free_port()}"
+    output = run_workflow_script(
+        "single_task",
+        "-m",
+        f"hydra.launcher.connection.endpoint={endpoint}",
+        f"hydra.sweep.dir={tmp_path}",
+        home=tmp_path,
+        cwd=tmp_path,
+        succeed=False,
+        path=str(tmp_path / "no-tools"),
+    )
+    assert "cannot build images here: docker is not on PATH" in output
     assert endpoint not in output
 
 

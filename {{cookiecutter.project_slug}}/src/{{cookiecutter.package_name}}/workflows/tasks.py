@@ -69,5 +69,6 @@ def predict_query(coefficients: list[float], query: str) -> list[float]:
     try:
         xs = [float(value) for value in re.split(r"[\s,]+", query.strip())]
     except ValueError as error:
-        raise ValueError(f"query must be numbers separated by spaces or commas, got {query!r}") from error
+        message = f"query must be numbers separated by spaces or commas, got {query!r}"
+        raise ValueError(message) from error
     return predict(coefficients, xs)
