@@ -76,6 +76,8 @@ class LiteralAnswers(Extension):
     the hooks and the template's paths stay Jinja; any other ``from_string`` source becomes
     one Jinja expression whose value is the source, character for character. (An answer equal
     to one of the template's own strings renders like it: only the template's Jinja ever runs.)
+    The project folder's name goes through ``one_new_folder``, so that the pre-gen hook, not a
+    traceback, answers a slug that cannot name a folder.
     """
 
     def __init__(self, environment):

@@ -151,11 +151,12 @@ def run(ctx: Context) -> Section:
             )
         )
     last = {installer: rounds[-1]["install"].output for installer, rounds in results.items()}
+    downloaded = lines(DOWNLOADED, last["pip"])
     section.notes += [
         f"{ctx.few} round(s) per installer, alternated; medians per step and of the totals.",
-        f"Package caches before this bench run: {before}. Then warmed (an untimed `make "
-        f"install`; `pip wheel` of the project), so every timed install had warm caches: uv's "
-        f"at `{uv_cache}`, pip's at `{pip_cache}` (after warming: {cache_size(pip_cache)}).",
+        f"Package caches before this bench run: {before} (uv's at `{uv_cache}`, pip's at "
+        f"`{pip_cache}`). Then warmed, untimed: uv's by the work project's `make install`, pip's "
+        f"by `pip wheel` of the project (pip cache after: {cache_size(pip_cache)}).",
         "uv (last round): "
         + counts(r"(Resolved \d+ packages?)", last["uv"])
         + ", "
@@ -163,10 +164,15 @@ def run(ctx: Context) -> Section:
         + " (downloaded or built), "
         + counts(r"(Installed \d+ packages?)", last["uv"])
         + ".",
-        f"pip (last round): {lines(DOWNLOADED, last['pip'])} files downloaded, "
-        f"{lines(FROM_DISK, last['pip'])} taken from disk (pip's cache, or local package "
-        "folders named in pip.conf). Files pip downloads although its cache was warmed are "
-        "ones its HTTP cache did not keep; the local-wheels arm shows pip's time without them.",
+        f"pip (last round): {downloaded} files downloaded, {lines(FROM_DISK, last['pip'])} "
+        "taken from disk (pip's cache, or local package folders named in pip.conf)."
+        + (
+            " pip downloaded files again although its cache had been warmed: its HTTP cache "
+            "kept nothing on this machine, so the plain pip figure includes the network; the "
+            "local-wheels arm is pip without it."
+            if downloaded
+            else ""
+        ),
         "uv does not compile bytecode at install (pip does), so uv's first run pays for "
         "compiling the imported modules once: that is in its `run` figure.",
     ]

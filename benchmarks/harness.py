@@ -240,9 +240,14 @@ class Context:
             install = make_install(root)
             self._project = Project(root)
             self.setup_notes.append(
-                f"Work project: default answers, `make install` took {seconds(install.wall)}."
+                f"The work project (default answers) installed with `make install` in "
+                f"{seconds(install.wall)}, untimed: it warms uv's cache."
             )
         return self._project
+
+    def installed_versions(self) -> dict[str, str]:
+        """Versions in the work project's venv; empty if no benchmark needed the project."""
+        return self._project.versions() if self._project else {}
 
     def bare_python(self) -> Path:
         """A venv with exactly the project's third-party packages but not the project itself:

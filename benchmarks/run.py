@@ -72,33 +72,39 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return arguments
 
 
+def placeholder(key: str, status: str, detail: str) -> Section:
+    """A benchmark's section holding one skipped or failed row instead of results."""
+    module = BENCHMARKS[key]
+    return Section(key, module.TITLE, module.ABOUT, [Row("-", status=status, detail=detail)])
+
+
 def run_one(key: str, ctx: Context) -> Section:
     """One benchmark; a skip or a failed check becomes a row instead of an exception."""
-    module = BENCHMARKS[key]
+    log(f"{key}: starting")
     start = time.perf_counter()
     try:
-        section = module.run(ctx)
+        section = BENCHMARKS[key].run(ctx)
     except Skipped as reason:
-        section = Section(
-            key, module.TITLE, module.ABOUT, [Row("-", status="skipped", detail=str(reason))]
-        )
+        section = placeholder(key, "skipped", str(reason))
     except CheckFailed as failure:
         log(f"{key}: check FAILED:\n{failure}")
-        first = str(failure).splitlines()[0]
-        section = Section(
-            key, module.TITLE, module.ABOUT, [Row("-", status="FAILED", detail=first)]
-        )
+        section = placeholder(key, "FAILED", str(failure).splitlines()[0])
     except Exception:  # a bug in a benchmark: show it, run the others
         log(f"{key}: crashed:\n{traceback.format_exc()}")
-        section = Section(
-            key,
-            module.TITLE,
-            module.ABOUT,
-            [Row("-", status="FAILED", detail="the benchmark crashed; see the log")],
-        )
+        section = placeholder(key, "FAILED", "the benchmark crashed; see its log")
     section.seconds = time.perf_counter() - start
     log(f"{key}: done in {section.seconds:.0f} s")
     return section
+
+
+def versions(ctx: Context) -> dict[str, str]:
+    installed = ctx.installed_versions()
+    names = ("flytekit", "flytekitplugins-omegaconf", "hydra-core", "omegaconf")
+    return {
+        "Python (project venv)": installed.get("python", "?"),
+        **{name: installed.get(name, "?") for name in names},
+        **machine.tool_versions(uv_executable()),
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -107,52 +113,34 @@ def main(argv: list[str]) -> int:
     load_before = machine.load()
     work = Path(tempfile.mkdtemp(prefix="hft-bench-"))
     ctx = Context(work=work, repeats=arguments.repeats, smoke=arguments.smoke, log=log)
-    sections = []
     try:
-        for key in BENCHMARKS:
-            if key in arguments.selected:
-                log(f"{key}: starting")
-                sections.append(run_one(key, ctx))
-            else:
-                module = BENCHMARKS[key]
-                sections.append(
-                    Section(
-                        key,
-                        module.TITLE,
-                        module.ABOUT,
-                        [Row("-", status="skipped", detail="not selected (--only/--smoke)")],
-                    )
-                )
-        versions = ctx.project().versions() if ctx._project else {}
+        sections = [
+            run_one(key, ctx)
+            if key in arguments.selected
+            else placeholder(key, "skipped", "not selected (--only/--smoke)")
+            for key in BENCHMARKS
+        ]
+        tools = versions(ctx)
     finally:
         if arguments.keep:
             log(f"work folder kept: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
     total = time.perf_counter() - started
-    versions = {
-        "Python (project venv)": versions.get("python", "?"),
-        **{
-            name: versions.get(name, "?")
-            for name in ("flytekit", "flytekitplugins-omegaconf", "hydra-core", "omegaconf")
-        },
-        **machine.tool_versions(uv_executable()),
-    }
+    command = "make bench" if not argv else f"python benchmarks/run.py {' '.join(argv)}"
     run_info = {
         "Date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "Command": "make bench"
-        + (" (--smoke)" if arguments.smoke else "")
-        + (f" (--only {arguments.only})" if arguments.only else ""),
+        "Command": command,
         "Repeats": f"BENCH_REPEATS={arguments.repeats}",
         "Load average (1/5/15 min), start -> end": f"{load_before} -> {machine.load()}",
         "Total bench time": f"{total:.0f} s",
-        **{f"Setup {i}": note for i, note in enumerate(ctx.setup_notes, 1)},
+        "Setup": " ".join(ctx.setup_notes),
     }
     print()
     print(report.text_table(sections))
     print(f"\nTotal: {total:.0f} s. Details: {arguments.output}")
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
-    arguments.output.write_text(report.markdown(sections, machine.machine(), versions, run_info))
+    arguments.output.write_text(report.markdown(sections, machine.machine(), tools, run_info))
     failed = any(row.status == "FAILED" for section in sections for row in section.rows)
     return 1 if failed else 0
 

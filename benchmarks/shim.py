@@ -28,8 +28,8 @@ GOAL_MS = 20.0
 ABOUT = (
     "A trivial Hydra app (`benchmarks/baseline/hydra_startup.py`, the bare config, no work) "
     "started in the project's venv with the project's folder on `sys.path` (Hydra scans the "
-    "`hydra_plugins` shim) and with it taken off (no shim), alternately. Hydra's plugin scan is "
-    "timed inside the process; the whole start-up from outside. "
+    "`hydra_plugins` shim) and with it taken off (no shim), alternately. Hydra's plugin scan and "
+    "the app's start-up are timed inside the process. "
     f"Goal: the shim adds under {GOAL_MS:.0f} ms."
 )
 SHIM = f"hydra_plugins.{PACKAGE}_launcher.flyte_launcher"
@@ -67,8 +67,10 @@ def run(ctx: Context) -> Section:
     runs = 2 * ctx.repeats
     samples = interleaved(runs, {"with shim": variant(False), "without shim": variant(True)})
     scan = {name: median(report(s)["scan_ms"] for s in runs_) for name, runs_ in samples.items()}
+    app = {name: median(report(s)["app_ms"] for s in runs_) for name, runs_ in samples.items()}
     wall = {name: median(s.wall * 1000 for s in runs_) for name, runs_ in samples.items()}
     added_scan = scan["with shim"] - scan["without shim"]
+    added_app = app["with shim"] - app["without shim"]
     added_wall = wall["with shim"] - wall["without shim"]
 
     shim_import_ms = median(report(s)["shim_ms"] for s in samples["with shim"])
@@ -89,15 +91,15 @@ def run(ctx: Context) -> Section:
         ),
         Row(
             "Hydra app start-up, with shim",
-            f"{wall['with shim']:.0f} ms",
-            f"{added_wall:+.0f} ms",
-            "whole process, from outside",
+            f"{app['with shim']:.0f} ms",
+            f"{added_app:+.0f} ms",
+            "in the process: from importing hydra to the app's exit",
         ),
         Row(
             "Hydra app start-up, without shim",
-            f"{wall['without shim']:.0f} ms",
+            f"{app['without shim']:.0f} ms",
             "",
-            "whole process, from outside",
+            "in the process: from importing hydra to the app's exit",
         ),
     ]
     section.notes += [
@@ -108,7 +110,9 @@ def run(ctx: Context) -> Section:
         "added scan time is walking the extra namespace folder.",
         "Checked: Hydra finds the shim's launcher when the project is on the path and not "
         "otherwise, and scanning the shim does not import flytekit.",
-        "The whole-process difference is within the noise of starting Python (tens of ms on a "
-        "busy machine); the in-process scan time is the precise figure.",
+        f"Whole processes timed from outside: {wall['with shim']:.0f} ms with the shim, "
+        f"{wall['without shim']:.0f} ms without ({added_wall:+.0f} ms); on a busy machine that "
+        "difference is mostly noise of starting Python. The in-process scan time is the precise "
+        "figure.",
     ]
     return section

@@ -93,16 +93,11 @@ def check_growth(per_size: dict[int, Counter], grows: set[str], what: str) -> No
                 )
 
 
-def run(ctx: Context) -> Section:
-    section = Section("sweep", TITLE, ABOUT)
-    project = ctx.project()
-    root = ctx.work / "sweep"
-    rounds = ctx.few
-
-    # package mode: the package's contents by kind
+def package_rows(ctx: Context, project: Project, root: Path) -> list[Row]:
+    """Package mode: wall per sweep, and the package's contents by kind."""
     walls: dict[int, list[float]] = {}
     kinds: dict[int, Counter] = {}
-    for round_ in range(rounds):
+    for round_ in range(ctx.few):
         for size in sizes(ctx):
             ctx.log(f"sweep: package mode, {size} job(s), round {round_ + 1}")
             folder = root / f"package-{size}-{round_}"
@@ -112,19 +107,24 @@ def run(ctx: Context) -> Section:
             kinds[size] = Counter({kind: len(names) for kind, names in entities(package).items()})
             walls.setdefault(size, []).append(sample.wall)
     check_growth(kinds, {"launch plan"}, "package mode")
+    rows = []
     for size in sizes(ctx):
         wall = median(walls[size])
         contents = ", ".join(plural(n, kind) for kind, n in kinds[size].items())
-        section.rows.append(
+        rows.append(
             Row(f"package, {size} job(s)", seconds(wall), f"{seconds(wall / size)}/job", contents)
         )
+    return rows
 
-    # remote mode: the calls the stand-in received
+
+def remote_rows(ctx: Context, project: Project, root: Path) -> list[Row]:
+    """Remote mode against the stand-in: wall per sweep, and the calls it received by kind."""
     home = ctx.home("sweep-remote")
     admin = StandIn(project, home)
+    walls: dict[int, list[float]] = {}
+    calls: dict[int, Counter] = {}
     try:
-        walls, calls = {}, {}
-        for round_ in range(rounds):
+        for round_ in range(ctx.few):
             for size in sizes(ctx):
                 ctx.log(f"sweep: remote mode, {size} job(s), round {round_ + 1}")
                 before = admin.counts()
@@ -145,24 +145,34 @@ def run(ctx: Context) -> Section:
         admin.close()
     for size, counts in calls.items():
         if counts["CreateExecution"] != size:
-            raise CheckFailed(
-                f"remote mode: {counts['CreateExecution']} executions for {size} jobs"
-            )
+            raise CheckFailed(f"remote mode: {counts['CreateExecution']} executions, {size} jobs")
     check_growth(calls, PER_JOB | READS_PER_JOB, "remote mode")
+    rows = []
     for size in sizes(ctx):
         wall = median(walls[size])
         registered = ", ".join(f"{kind} {n}" for kind, n in sorted(calls[size].items()))
-        section.rows.append(
+        rows.append(
             Row(f"remote, {size} job(s)", seconds(wall), f"{seconds(wall / size)}/job", registered)
         )
-    largest = max(sizes(ctx))
+    return rows
+
+
+def run(ctx: Context) -> Section:
+    section = Section("sweep", TITLE, ABOUT)
+    project = ctx.project()
+    root = ctx.work / "sweep"
+    for mode, rows in (("package", package_rows), ("remote", remote_rows)):
+        try:
+            section.rows += rows(ctx, project, root)
+        except Skipped as reason:  # one mode missing: still show the other
+            section.rows.append(Row(mode, status="skipped", detail=str(reason)))
     section.notes += [
-        f"{rounds} round(s) per size; medians. The Ratio column is the wall time per job.",
-        f"Checked for 1 to {largest} jobs: in package mode only the launch plans grow, one per "
-        "job (plus the workflow's default launch plan); against the stand-in, tasks, workflows "
-        "and everything else are registered once per sweep, and each job adds exactly one "
-        "CreateLaunchPlan and one CreateExecution (and FlyteRemote's GetLaunchPlan and "
-        "GetExecution reading them back).",
+        f"{ctx.few} round(s) per size; medians. The Ratio column is the wall time per job.",
+        f"Checked for 1 to {max(sizes(ctx))} jobs: in package mode only the launch plans grow, "
+        "one per job (plus the workflow's default launch plan); against the stand-in, tasks, "
+        "workflows and everything else are registered once per sweep, and each job adds "
+        "exactly one CreateLaunchPlan and one CreateExecution (and FlyteRemote's GetLaunchPlan "
+        "and GetExecution reading them back).",
         "Remote mode here does no image build (`build=false`) and does not wait for the "
         "executions; the stand-in answers in memory, so these figures are the launcher's own "
         "cost, not a cluster's.",

@@ -21,8 +21,10 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[1]
 # Jinja left in a baked file: `{{`, `{%` or `{#` (GitHub Actions' `${{ }}` and the shell's `${#x}`
 # are fine), or a `cookiecutter.` variable (the `.cookiecutter.json` file name is fine).
 TEMPLATE_MARKUP = re.compile(r"(?<!\$)\{[{#]|\{%|\bcookiecutter\.(?!json\b)")
-# A git identity for commits made by tests: CI machines have none.
+# A git identity for commits made by tests (CI machines have none), and no user or system git
+# config (a commit.gpgsign there would stop every test commit).
 GIT_ENV = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_AUTHOR_NAME": "Template Tests",
     "GIT_AUTHOR_EMAIL": "tests@example.com",
     "GIT_COMMITTER_NAME": "Template Tests",

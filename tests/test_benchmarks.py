@@ -39,7 +39,7 @@ def rows(markdown: str, title: str) -> list[list[str]]:
     section = re.search(rf"^## \d\. {title}\n(.*?)(?=^## |\Z)", markdown, re.M | re.S)
     assert section, f"no section {title!r}"
     lines = [line for line in section.group(1).splitlines() if line.startswith("| ")]
-    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines[1:]]
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines[2:]]
 
 
 def test_smoke_run_writes_the_table_and_the_docs_page(tmp_path):

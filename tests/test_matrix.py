@@ -2,8 +2,9 @@
 
 For each: the exact file set, no template markup left, every TOML/YAML/JSON/Python file parses,
 ruff (with the project's own config, so its Python target), hadolint and the file hygiene checks of
-`make lint` pass, and the CI pipeline is valid YAML that names the right commands. One combination
-per option value (slow) installs the baked project and runs its own `make lint test`.
+`make lint` pass, and the CI pipeline is valid YAML that matches its provider's schema and names
+the right commands. One combination per option value (slow) installs the baked project and runs
+its own `make lint test`.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from test_bake import expected_files, files_of
 
 OPTIONS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
 COMBINATIONS = list(itertools.product(OPTIONS["python_version"], OPTIONS["ci_provider"]))
-TOOLS = Path(sys.executable).parent  # ruff and hadolint of the template's venv
+TOOLS = Path(sys.executable).parent  # ruff, hadolint, check-jsonschema of the template's venv
 CI_FILE = {"github": ".github/workflows/ci.yml", "gitlab": ".gitlab-ci.yml"}
+# The providers' own schemas, vendored by check-jsonschema (no network).
+CI_SCHEMA = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
 # What every pipeline runs, in this order, and the opt-in job that registers on the cluster.
 CI_COMMANDS = ["make install", "make lint", "make test", "make package"]
 REGISTER_COMMAND = "make register"
@@ -147,6 +150,15 @@ def test_ci_pipeline_runs_the_right_commands(baked):
         assert rule["if"] == '$CI_COMMIT_BRANCH == "main" && $FLYTE_REGISTER == "true"'
 
 
+def test_ci_pipeline_matches_the_providers_schema(baked):
+    _, ci_provider, project = baked
+    if ci_provider == "none":
+        return
+    schema = ["--builtin-schema", CI_SCHEMA[ci_provider], CI_FILE[ci_provider]]
+    result = run([str(TOOLS / "check-jsonschema"), *schema], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_ci_pipeline_names_only_make_targets_that_exist(baked):
     _, ci_provider, project = baked
     if ci_provider == "none":
@@ -196,11 +208,15 @@ def test_baked_project_passes_its_own_make_lint_and_test(python_version, ci_prov
     project = bake(tmp_path, python_version=python_version, ci_provider=ci_provider)
     home = tmp_path / "home"  # the project's Flyte cache, away from the user's
     home.mkdir()
+    # `make install` uses uv if there is one (UV_PYTHON picks the interpreter), else python3.
+    python3 = tmp_path / "bin/python3"
+    python3.parent.mkdir()
+    python3.symlink_to(python)
     env = {key: value for key, value in os.environ.items() if not key.startswith("FLYTE_")}
-    uv_cache = run(["uv", "cache", "dir"], tmp_path).stdout.strip() if shutil.which("uv") else ""
-    env |= {"HOME": str(home), "UV_PYTHON": python} | (
-        {"UV_CACHE_DIR": uv_cache} if uv_cache else {}
-    )
+    env |= {"PATH": f"{python3.parent}{os.pathsep}{env['PATH']}", "HOME": str(home)}
+    env["UV_PYTHON"] = python
+    if shutil.which("uv"):  # the user's uv cache: a cold one would download every package again
+        env["UV_CACHE_DIR"] = run(["uv", "cache", "dir"], tmp_path).stdout.strip()
     for target in ("install", "lint", "test"):
         result = subprocess.run(
             ["make", "--no-print-directory", target],
