@@ -43,8 +43,8 @@ bench: venv ## Run the benchmarks; writes docs/performance.md
 	$(BIN)/python benchmarks/run.py
 
 lint: venv ## Lint the template's own Python (hooks, extensions, tests)
-	$(BIN)/ruff check hooks tests local_extensions.py
-	$(BIN)/ruff format --check hooks tests local_extensions.py
+	$(BIN)/ruff check hooks tests benchmarks local_extensions.py
+	$(BIN)/ruff format --check hooks tests benchmarks local_extensions.py
 
 clean: ## Remove the demo, caches and .venv
 	rm -rf $(SCRATCH) $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -42,6 +42,7 @@ def rows(markdown: str, title: str) -> list[list[str]]:
     return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines[2:]]
 
 
+@pytest.mark.slow
 def test_smoke_run_writes_the_table_and_the_docs_page(tmp_path):
     table, markdown = run_bench(tmp_path, "--only", "shim")
     for title in TITLES:
