@@ -6,12 +6,9 @@ first, then flyteadmin is probed, and only then are images built and entities re
 """
 
 import logging
-from collections.abc import Callable, Sequence
 
 from flytekit.remote import FlyteRemote, FlyteWorkflowExecution
-from hydra.core.utils import JobReturn, configure_log, setup_globals
-from hydra.types import HydraContext
-from omegaconf import DictConfig
+from hydra.core.utils import JobReturn
 
 from infra import images
 from infra.config import LauncherConfig
@@ -21,34 +18,26 @@ from infra.executions import outcome, start
 from infra.plan import Plan, make_plan
 from infra.registration import activate, register, upload_source
 from infra.serialization import registrable_entities, serialization_settings
-from infra.sweep import Job, run_jobs
+from infra.sweep import Job, Sweep, run_jobs
 
 log = logging.getLogger(__name__)
 
 
-def launch_remote(
-    settings: LauncherConfig,
-    hydra_context: HydraContext,
-    task_function: Callable,
-    config: DictConfig,
-    job_overrides: Sequence[Sequence[str]],
-    initial_job_idx: int,
-) -> list[JobReturn]:
+def launch_remote(sweep: Sweep) -> list[JobReturn]:
     """Each job returns its Execution (with outputs when ``wait``), or with ``run=false`` the
     name of its registered launch plan."""
-    setup_globals()
-    configure_log(config.hydra.hydra_logging, config.hydra.verbose)
+    settings = sweep.settings
     flyte = flyte_config(settings.connection)
-    plan = make_plan(settings, hydra_context, task_function, config, job_overrides, initial_job_idx)
+    plan = make_plan(sweep)
     image_plan = images.plan_images(settings, plan.images)
     remote = connect(flyte, settings.connection.timeout_seconds, settings.project, settings.domain)
     images.run_image_plan(image_plan, plan.version, push=settings.push)
     register_plan(remote, plan, settings)
     if not settings.run:
-        return run_jobs(hydra_context, plan.jobs, lambda job: plan.launch_plans[job.idx].name)
+        return run_jobs(sweep, plan.jobs, lambda job: plan.launch_plans[job.idx].name)
     executions = {job.idx: start_job(remote, plan, job) for job in plan.jobs}
     return run_jobs(
-        hydra_context, plan.jobs, lambda job: outcome(remote, executions[job.idx], settings.wait)
+        sweep, plan.jobs, lambda job: outcome(remote, executions[job.idx], settings.wait)
     )
 
 

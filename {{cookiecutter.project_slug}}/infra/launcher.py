@@ -2,11 +2,12 @@
 
 from collections.abc import Callable, Sequence
 
-from hydra.core.utils import JobReturn
+from hydra.core.utils import JobReturn, configure_log, setup_globals
 from hydra.types import HydraContext
 from omegaconf import DictConfig, OmegaConf
 
-from infra.config import LauncherConfig, Mode
+from infra.config import Mode
+from infra.sweep import Sweep
 
 
 def launch(
@@ -17,13 +18,14 @@ def launch(
     initial_job_idx: int,
 ) -> list[JobReturn]:
     """Run, package or register-and-execute every sweep job."""
-    settings: LauncherConfig = OmegaConf.to_object(config.hydra.launcher)
+    setup_globals()
+    configure_log(config.hydra.hydra_logging, config.hydra.verbose)
+    settings = OmegaConf.to_object(config.hydra.launcher)
+    sweep = Sweep(settings, hydra_context, task_function, config, job_overrides, initial_job_idx)
     if settings.mode is Mode.local:
         from infra.local import launch_local as launch_mode
     elif settings.mode is Mode.package:
         from infra.package import launch_package as launch_mode
     else:
         from infra.cluster import launch_remote as launch_mode
-    return launch_mode(
-        settings, hydra_context, task_function, config, job_overrides, initial_job_idx
-    )
+    return launch_mode(sweep)

@@ -8,38 +8,28 @@ package`` writes: one protobuf file per task (``*_1.pb``), workflow (``*_2.pb``)
 
 import json
 import logging
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from flytekit.constants import CopyFileDetection
 from flytekit.tools.fast_registration import FastPackageOptions
 from flytekit.tools.repo import package
-from hydra.core.utils import JobReturn, configure_log, setup_globals
-from hydra.types import HydraContext
+from hydra.core.utils import JobReturn
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from infra.config import LauncherConfig
 from infra.discovery import source_root
 from infra.plan import Plan, make_plan
 from infra.serialization import registrable_entities, serialization_settings
-from infra.sweep import run_jobs
+from infra.sweep import Sweep, run_jobs
 
 log = logging.getLogger(__name__)
 
 
-def launch_package(
-    settings: LauncherConfig,
-    hydra_context: HydraContext,
-    task_function: Callable,
-    config: DictConfig,
-    job_overrides: Sequence[Sequence[str]],
-    initial_job_idx: int,
-) -> list[JobReturn]:
+def launch_package(sweep: Sweep) -> list[JobReturn]:
     """Write the package and its manifest; each job returns its launch plan's name."""
-    setup_globals()
-    configure_log(config.hydra.hydra_logging, config.hydra.verbose)
-    plan = make_plan(settings, hydra_context, task_function, config, job_overrides, initial_job_idx)
+    settings = sweep.settings
+    plan = make_plan(sweep)
     serialization = serialization_settings(settings, plan.version, plan.images)
     entities = registrable_entities(plan.workflow, plan.launch_plans.values(), serialization)
     folder = Path(settings.package_dir)
@@ -58,7 +48,7 @@ def launch_package(
         json.dumps(manifest_of(plan, settings, output), indent=2, default=str) + "\n"
     )
     log.info(f"Wrote {output} and {manifest}: {len(entities)} entities, version {plan.version}")
-    return run_jobs(hydra_context, plan.jobs, lambda job: plan.launch_plans[job.idx].name)
+    return run_jobs(sweep, plan.jobs, lambda job: plan.launch_plans[job.idx].name)
 
 
 def manifest_of(plan: Plan, settings: LauncherConfig, output: Path) -> dict[str, Any]:

@@ -1,14 +1,12 @@
 """What a package or a cluster launch registers, worked out offline and checked before any
 image build or network call: the workflow, each job's inputs and launch plan, version, images."""
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 from flytekit import LaunchPlan
 from flytekit.core.workflow import WorkflowBase
-from hydra.types import HydraContext
 from omegaconf import DictConfig
 
 from infra.config import LauncherConfig
@@ -16,7 +14,7 @@ from infra.discovery import main_workflow, project_root, workflow_module
 from infra.images import image_refs
 from infra.launch_plans import cron_schedule, job_launch_plan
 from infra.notifications import notifications
-from infra.sweep import Job, load_jobs
+from infra.sweep import Job, Sweep, load_jobs
 from infra.versioning import resolve_version
 
 # Hydra's default output folders; never part of the source, whatever hydra.run.dir says now.
@@ -35,22 +33,14 @@ class Plan:
     images: dict[str, str]
 
 
-def make_plan(
-    settings: LauncherConfig,
-    hydra_context: HydraContext,
-    task_function: Callable,
-    config: DictConfig,
-    job_overrides: Sequence[Sequence[str]],
-    initial_job_idx: int,
-) -> Plan:
+def make_plan(sweep: Sweep) -> Plan:
     """Discover, validate, bind and convert every job's inputs, and derive the version."""
-    module = workflow_module(task_function)
+    settings, config = sweep.settings, sweep.config
+    module = workflow_module(sweep.task_function)
     workflow = main_workflow(module, settings.workflow)
     schedule = cron_schedule(settings.schedule)
     alerts = notifications(settings.notifications)
-    jobs = load_jobs(
-        hydra_context, config, job_overrides, initial_job_idx, workflow, settings.inputs
-    )
+    jobs = load_jobs(sweep, workflow)
     root = project_root(module)
     version = resolve_version(
         settings.version,

@@ -2,7 +2,7 @@
 Hydra runs a job (its own folder under the sweep dir, its config saved, callbacks called)."""
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +14,22 @@ from hydra.types import HydraContext
 from omegaconf import DictConfig, open_dict
 
 from infra.binding import bind_inputs, to_literals
+from infra.config import LauncherConfig
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Sweep:
+    """A multirun as Hydra hands it to the launcher: typed settings, Hydra's context, the
+    ``@hydra.main`` function, the primary config and each job's overrides."""
+
+    settings: LauncherConfig
+    hydra_context: HydraContext
+    task_function: Callable
+    config: DictConfig
+    job_overrides: Sequence[Sequence[str]]
+    initial_job_idx: int
 
 
 @dataclass
@@ -29,35 +43,27 @@ class Job:
     literals: dict[str, Literal]
 
 
-def load_jobs(
-    hydra_context: HydraContext,
-    config: DictConfig,
-    job_overrides: Sequence[Sequence[str]],
-    initial_job_idx: int,
-    workflow: WorkflowBase,
-    extra_inputs: Mapping[str, Any],
-) -> list[Job]:
+def load_jobs(sweep: Sweep, workflow: WorkflowBase) -> list[Job]:
     """Compose every job's config and convert its inputs to Flyte literals.
 
     Done for all jobs before anything else, so a bad config in any job fails fast.
     """
     jobs = []
-    for offset, overrides in enumerate(job_overrides):
-        idx = initial_job_idx + offset
-        job_config = hydra_context.config_loader.load_sweep_config(config, list(overrides))
+    loader = sweep.hydra_context.config_loader
+    for offset, overrides in enumerate(sweep.job_overrides):
+        idx = sweep.initial_job_idx + offset
+        job_config = loader.load_sweep_config(sweep.config, list(overrides))
         with open_dict(job_config):
             job_config.hydra.job.id = f"{job_config.hydra.job.name}_{idx}"
             job_config.hydra.job.num = idx
         HydraConfig.instance().set_config(job_config)  # for ${hydra:...} interpolations
-        inputs = bind_inputs(workflow, job_config, extra_inputs)
+        inputs = bind_inputs(workflow, job_config, sweep.settings.inputs)
         literals = to_literals(workflow, inputs)
         jobs.append(Job(idx, list(overrides), job_config, inputs, literals))
     return jobs
 
 
-def run_jobs(
-    hydra_context: HydraContext, jobs: Sequence[Job], function: Callable[[Job], Any]
-) -> list[JobReturn]:
+def run_jobs(sweep: Sweep, jobs: Sequence[Job], function: Callable[[Job], Any]) -> list[JobReturn]:
     """Hydra's JobReturn of ``function(job)`` for each job, run as a Hydra job."""
     returns = []
     for job in jobs:
@@ -65,7 +71,7 @@ def run_jobs(
         HydraConfig.instance().set_config(job.config)
         returns.append(
             run_job(
-                hydra_context=hydra_context,
+                hydra_context=sweep.hydra_context,
                 task_function=lambda _config, job=job: function(job),
                 config=job.config,
                 job_dir_key="hydra.sweep.dir",
