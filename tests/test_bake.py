@@ -62,6 +62,7 @@ EXPECTED_FILES = {
     "tests/job_returns.py",
     "tests/test_cache.py",
     "tests/test_configs.py",
+    "tests/test_discovery.py",
     "tests/test_execute.py",
     "tests/test_images.py",
     "tests/test_launcher_local.py",

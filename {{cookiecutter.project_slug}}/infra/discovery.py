@@ -83,11 +83,6 @@ def reachable(workflow: WorkflowBase) -> Iterator[WorkflowBase | PythonTask | La
             stack.extend(node.flyte_entity for node in reversed(entity.nodes))
 
 
-def tasks_of(workflow: WorkflowBase) -> list[PythonTask]:
-    """Every task the workflow runs, directly or through sub-workflows and launch plans."""
-    return [entity for entity in reachable(workflow) if isinstance(entity, PythonTask)]
-
-
 def source_root(module: ModuleType) -> Path:
     """The folder holding the module's top-level package: what a container puts on sys.path."""
     package = importlib.import_module(module.__name__.partition(".")[0])
