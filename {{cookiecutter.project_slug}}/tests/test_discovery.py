@@ -74,9 +74,8 @@ def test_a_named_workflow_that_is_not_there_lists_what_is():
 
 
 def test_a_script_run_as_main_is_found_under_its_package_name():
-    assert module_name(WORKFLOWS_DIR / "multi_task.py") == ("{{ cookiecutter.package_name }}.workflows.multi_task")
-    main = multi_task.main.__wrapped__
-    assert workflow_module(main) is multi_task
+    assert module_name(WORKFLOWS_DIR / "multi_task.py") == multi_task.__name__
+    assert workflow_module(multi_task.main.__wrapped__) is multi_task
 
 
 def test_a_file_outside_a_package_is_refused(tmp_path):
