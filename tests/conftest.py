@@ -16,6 +16,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: bakes and renderings are slow on a busy 2-core CI machine, and a timing
+# failure says nothing about the code. In CI the examples are fixed, so a red run can be re-run.
+settings.register_profile("template", deadline=None, derandomize=bool(os.environ.get("CI")))
+settings.load_profile("template")
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
 # Jinja left in a baked file: `{{`, `{%` or `{#` (GitHub Actions' `${{ }}` and the shell's `${#x}`

@@ -232,12 +232,12 @@ def test_a_missing_image_tool_is_reported_before_any_network_call(tmp_path):
     assert endpoint not in output
 
 
-def test_the_probe_reports_a_refused_connection_within_a_second():
+def test_the_probe_reports_a_refused_connection_without_waiting_for_its_timeout():
     config = flyte_config(ConnectionConfig(endpoint=f"127.0.0.1:{free_port()}"))
     started = time.monotonic()
     with pytest.raises(LauncherError, match="cannot connect to flyteadmin at 127.0.0.1:"):
-        probe(config, timeout=5)
-    assert time.monotonic() - started < 1
+        probe(config, timeout=30)
+    assert time.monotonic() - started < 10  # measured: about 0.2 s
 
 
 def test_the_probe_gives_up_on_a_silent_endpoint_at_its_timeout():
