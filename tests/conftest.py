@@ -7,6 +7,8 @@ hooks, exit code and stderr are the real ones, and no state (imported extensions
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import json
 import os
 import re
@@ -108,3 +110,15 @@ def pytest_terminal_summary(terminalreporter) -> None:
         if by_rule:
             rules = ", ".join(f"{key} {n}" for key, n in by_rule)
             terminalreporter.write_line(f"fuzzed answers refused by rule of: {rules}")
+
+
+@functools.cache
+def pre_gen():
+    """The pre-gen hook as a module (it reads the answers only when run as a script): its
+    ``CHECKS`` and ``validate``."""
+    spec = importlib.util.spec_from_file_location(
+        "pre_gen", TEMPLATE_DIR / "hooks/pre_gen_project.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import re
 import subprocess
@@ -18,7 +17,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from conftest import TEMPLATE_DIR, bake, run_cookiecutter
+from conftest import TEMPLATE_DIR, bake, pre_gen, run_cookiecutter
 
 VALID = {
     "project_name": "Demand Forecast",
@@ -56,17 +55,6 @@ def template_env():
         sys.path.append(str(TEMPLATE_DIR))  # cookiecutter does the same
     context = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
     return create_env_with_context({"cookiecutter": context})
-
-
-@functools.cache
-def pre_gen():
-    """The pre_gen hook as a module (it parses the answers only when run as a script)."""
-    spec = importlib.util.spec_from_file_location(
-        "pre_gen", TEMPLATE_DIR / "hooks/pre_gen_project.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def markdown_title(markdown: str) -> str:

@@ -37,7 +37,7 @@ from cookiecutter.main import cookiecutter
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import FUZZ_OUTCOMES, TEMPLATE_DIR
+from conftest import FUZZ_OUTCOMES, TEMPLATE_DIR, pre_gen
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 OPTIONS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
@@ -105,17 +105,6 @@ ANSWERS = answers(LINE_TEXT, {key: st.from_regex(NAMES[key], fullmatch=True) for
         {key: WIDE_NAME | st.from_regex(NEAR_NAMES[key], fullmatch=True) for key in NEAR_NAMES},
     )
 )
-
-
-@functools.cache
-def pre_gen():
-    """The pre-gen hook as a module: its ``CHECKS`` and ``validate``."""
-    spec = importlib.util.spec_from_file_location(
-        "pre_gen", TEMPLATE_DIR / "hooks/pre_gen_project.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @contextlib.contextmanager
