@@ -1,6 +1,6 @@
 """5. Sweep scaling: ``-m`` sweeps of 1, 4 and 16 jobs in package mode and in remote mode.
 
-Remote mode runs against the baked project's own stand-in flyteadmin (tests/flyteadmin.py, on
+Remote mode runs against the baked project's own stand-in flyteadmin (tests/support/flyteadmin.py, on
 127.0.0.1), which records every call. Code is registered once per sweep, whatever its size: only
 one launch plan and one execution are added per job. That is asserted, from the package's
 contents (package mode) and from the calls the stand-in received (remote mode).
@@ -44,10 +44,10 @@ class StandIn:
     """The project's stand-in flyteadmin in a child process (see baseline/admin_driver.py)."""
 
     def __init__(self, project: Project, home: Path) -> None:
-        module = project.root / "tests" / "flyteadmin.py"
+        module = project.root / "tests" / "support" / "flyteadmin.py"
         if not module.is_file():
             raise Skipped(f"the baked project has no stand-in flyteadmin ({module.name})")
-        env = workflow_env(home, PYTHONPATH=str(module.parent))
+        env = workflow_env(home, PYTHONPATH=str(module.parents[1]))
         self.process = subprocess.Popen(
             [project.python, BENCH_DIR / "baseline" / "admin_driver.py"],
             cwd=home,

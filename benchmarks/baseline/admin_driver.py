@@ -1,4 +1,4 @@
-"""Serve the baked project's stand-in flyteadmin (its tests/flyteadmin.py) and report its calls.
+"""Serve the baked project's stand-in flyteadmin (its tests/support/flyteadmin.py) and report its calls.
 
 Run with the project's Python and ``PYTHONPATH=<project>/tests``. Prints ``endpoint HOST:PORT``,
 then answers each ``counts`` line on stdin with a JSON object of calls received so far by method;
@@ -9,7 +9,7 @@ import json
 import sys
 from collections import Counter
 
-from flyteadmin import serving
+from support.flyteadmin import serving
 
 with serving() as admin:
     print(f"endpoint {admin.endpoint}", flush=True)

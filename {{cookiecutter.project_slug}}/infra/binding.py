@@ -6,6 +6,7 @@
 4. An input left without a value is an error that names it.
 """
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +14,7 @@ from flytekit.core.context_manager import FlyteContextManager
 from flytekit.core.type_engine import TypeEngine
 from flytekit.core.workflow import WorkflowBase
 from flytekit.models.literals import Literal
-from omegaconf import DictConfig, ListConfig, OmegaConf
+from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict, read_write
 
 from infra.errors import LauncherError
 
@@ -21,8 +22,12 @@ CONFIG_INPUT = "cfg"
 
 
 def job_config(config: DictConfig) -> DictConfig:
-    """The job's config without Hydra's own node, interpolations resolved."""
-    job = OmegaConf.masked_copy(config, [key for key in config if key != "hydra"])
+    """The job's config as ``@hydra.main`` passes it to ``main``: without Hydra's own node, still
+    typed by its schema, so a run here and a launched run give tasks the same value (and cache
+    key); interpolations resolved."""
+    job = copy.deepcopy(config)
+    with read_write(job), open_dict(job):
+        job.pop("hydra", None)
     OmegaConf.resolve(job)
     return job
 

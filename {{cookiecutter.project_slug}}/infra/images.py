@@ -372,18 +372,20 @@ def _last_line(text: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Build (``--push``: and push) the images a launch would, tagged with the version it would
-    use, from the launcher settings of a primary config and Hydra overrides."""
+    """Build (``--push``: and push) the images a launch of a workflow would, tagged with the
+    version it would use, from the launcher settings of its primary config and Hydra overrides."""
     parser = argparse.ArgumentParser(prog="python -m infra.images", description=main.__doc__)
     parser.add_argument("--push", action="store_true", help="push the images after building")
     parser.add_argument(
-        "--config-name", default="multi_task", help="the primary config (default: multi_task)"
+        "--workflow", required=True, help="the workflow module, e.g. <package>.workflows.<file>"
     )
+    parser.add_argument("--config-name", help="its primary config (default: named like the file)")
     parser.add_argument("overrides", nargs="*", help="e.g. hydra.launcher.builder=podman")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    config_name = args.config_name or args.workflow.rpartition(".")[2]
     try:
-        settings, version = launch_settings(args.config_name, args.overrides)
+        settings, version = launch_settings(args.workflow, config_name, args.overrides)
         settings.build, settings.push = True, args.push
         refs = image_refs(settings, version)
         prepare_images(settings, version, refs)
@@ -395,8 +397,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def launch_settings(config_name: str, overrides: Sequence[str]) -> tuple[LauncherConfig, str]:
-    """The launcher settings and the version a launch of ``config_name`` would use now."""
+def launch_settings(
+    workflow: str, config_name: str, overrides: Sequence[str]
+) -> tuple[LauncherConfig, str]:
+    """The launcher settings and the version a launch of ``workflow`` would use now; the module
+    is imported first, as it stores its config's schema."""
+    import importlib
+
     from hydra import compose, initialize_config_dir
     from hydra.errors import HydraException
     from omegaconf import OmegaConf
@@ -406,6 +413,10 @@ def launch_settings(config_name: str, overrides: Sequence[str]) -> tuple[Launche
     from infra.versioning import resolve_version
 
     root = project_root()
+    try:
+        importlib.import_module(workflow)
+    except ImportError as error:
+        raise LauncherError(f"cannot import the workflow module {workflow!r}: {error}") from error
     try:
         with initialize_config_dir(str(root / "conf"), version_base="1.3", job_name="images"):
             config = compose(config_name, list(overrides), return_hydra_config=True)

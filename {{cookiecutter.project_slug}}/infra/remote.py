@@ -123,7 +123,9 @@ def execute(arguments: argparse.Namespace) -> Execution:
         launch_plan,
         dict(_pair(item, "--input") for item in arguments.input),
         arguments.override,
-        lambda: composed_config(arguments.config_dir, config_name),
+        lambda: composed_config(
+            arguments.config_dir, config_name, launch_plan.workflow_id.name.rpartition(".")[0]
+        ),
     )
     return outcome(remote, start(remote, launch_plan, inputs, hints), arguments.wait)
 
@@ -193,8 +195,10 @@ def overridden(config: DictConfig, overrides: Sequence[str]) -> DictConfig:
         raise LauncherError(f"cannot apply overrides {list(overrides)}: {error}") from error
 
 
-def composed_config(config_dir: Path, config_name: str) -> DictConfig:
-    """The local primary config ``config_name``, composed by Hydra, without its ``hydra`` node."""
+def composed_config(config_dir: Path, config_name: str, module: str) -> DictConfig:
+    """The local primary config ``config_name``, composed by Hydra, without its ``hydra`` node;
+    the workflow ``module`` is imported first, as it stores the config's schema."""
+    importlib.import_module(module)
     with initialize_config_dir(config_dir=str(config_dir.resolve()), version_base="1.3"):
         return job_config(compose(config_name=config_name))
 

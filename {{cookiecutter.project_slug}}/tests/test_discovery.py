@@ -5,11 +5,9 @@ from types import ModuleType
 import pytest
 from flytekit import LaunchPlan, task, workflow
 
-from {{ cookiecutter.package_name }}.workflows import multi_task
-
-from conftest import WORKFLOWS_DIR
 from infra.discovery import main_workflow, module_name, reachable, workflow_module
 from infra.errors import LauncherError
+from support.project import WORKFLOW_MODULES, WORKFLOW_NAMES, WORKFLOWS_DIR, tasks_of
 
 
 @task
@@ -49,16 +47,21 @@ def test_everything_the_main_workflow_reaches_is_found_once():
     assert list(reachable(outer)) == [outer, inner, double, inner_plan]
 
 
-def test_tasks_imported_from_another_module_are_reached():
-    names = [entity.name for entity in reachable(multi_task.pipeline)]
-    workflows = "{{ cookiecutter.package_name }}.workflows"
-    assert names == [
-        f"{workflows}.multi_task.pipeline",
-        f"{workflows}.tasks.split_config",
-        f"{workflows}.tasks.prepare_data",
-        f"{workflows}.tasks.train",
-        f"{workflows}.tasks.evaluate",
-    ]
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_every_task_is_named_after_its_importable_module(name):
+    tasks = tasks_of(name)
+    assert tasks, f"{name} reaches no task"
+    for found in tasks:
+        function = found.task_function
+        assert function.__module__ != "__main__"
+        assert found.name == f"{function.__module__}.{function.__name__}"
+
+
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_a_script_run_as_main_is_found_under_its_package_name(name):
+    module = WORKFLOW_MODULES[name]
+    assert module_name(WORKFLOWS_DIR / f"{name}.py") == module.__name__
+    assert workflow_module(module.main.__wrapped__) is module
 
 
 def test_two_candidates_are_listed_and_one_can_be_chosen():
@@ -71,11 +74,6 @@ def test_two_candidates_are_listed_and_one_can_be_chosen():
 def test_a_named_workflow_that_is_not_there_lists_what_is():
     with pytest.raises(LauncherError, match=r"workflow 'nope' not found .* has: \['outer'\]"):
         main_workflow(module_of(outer=outer), "nope")
-
-
-def test_a_script_run_as_main_is_found_under_its_package_name():
-    assert module_name(WORKFLOWS_DIR / "multi_task.py") == multi_task.__name__
-    assert workflow_module(multi_task.main.__wrapped__) is multi_task
 
 
 def test_a_file_outside_a_package_is_refused(tmp_path):

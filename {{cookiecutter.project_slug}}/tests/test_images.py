@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, compose_config
+from support.project import ROOT, WORKFLOW_MODULES, WORKFLOW_NAMES, compose_config
 from infra import images
 from infra.config import ImageConfig, LauncherConfig
 from infra.errors import LauncherError
@@ -351,18 +351,24 @@ def test_build_false_uses_docker_manifest_inspect_without_skopeo(tools):
 # --- make image / make push ---------------------------------------------------------------------
 
 
+WORKFLOW = WORKFLOW_MODULES[WORKFLOW_NAMES[0]].__name__
+
+
 def test_the_command_line_builds_what_a_launch_would(tools, capsys):
     tools.add("buildah")
-    code = images.main(["hydra.launcher.builder=buildah", "hydra.launcher.version=cli-1"])
+    arguments = ["--workflow", WORKFLOW, "hydra.launcher.builder=buildah"]
+    code = images.main([*arguments, "hydra.launcher.version=cli-1"])
     assert code == 0, capsys.readouterr().err
-    repository = compose_config("multi_task", hydra=True).hydra.launcher.images.default.repository
+    launcher = compose_config(WORKFLOW_NAMES[0], hydra=True).hydra.launcher
+    repository = launcher.images.default.repository
     ((build, *args),) = tools.calls
     assert build == "build" and f"{repository}:cli-1" in args
     assert "(built here, not pushed)" in capsys.readouterr().out
 
 
 def test_the_command_line_reports_errors_plainly(tools, capsys):
-    assert images.main(["hydra.launcher.builder=podman", "hydra.launcher.version=v1"]) == 1
+    arguments = ["--workflow", WORKFLOW, "hydra.launcher.builder=podman"]
+    assert images.main([*arguments, "hydra.launcher.version=v1"]) == 1
     assert capsys.readouterr().err.startswith("error: cannot build images here: podman is not")
 
 
@@ -371,7 +377,7 @@ def test_the_command_line_reports_errors_plainly(tools, capsys):
 
 def test_the_dockerfiles_default_base_image_has_the_projects_python():
     pyproject = (ROOT / "pyproject.toml").read_text()
-    version = re.search(r'^requires-python = ">=([0-9.]+)"$', pyproject, re.MULTILINE)[1]
+    version = re.search(r'^requires-python = ">=([0-9.]+)', pyproject, re.MULTILINE)[1]
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert f"ARG BASE_IMAGE=python:{version}-slim-bookworm\n" in dockerfile
     assert re.search(r"^USER 1000:1000$", dockerfile, re.MULTILINE)  # numeric: runAsNonRoot

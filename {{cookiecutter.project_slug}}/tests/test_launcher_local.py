@@ -4,46 +4,51 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT, SMALL_DATA, WORKFLOWS_DIR, run_workflow_script
+import pytest
+from flytekit import task, workflow
+from omegaconf import DictConfig, OmegaConf
+
+from infra.binding import bind_inputs
+from infra.errors import LauncherError
+from support.project import (
+    ROOT,
+    WORKFLOW_NAMES,
+    compose_config,
+    group_sweep,
+    workflow_of,
+)
+from support.scripts import run_workflow_script
 
 
-def test_local_sweep_returns_one_job_return_per_job(tmp_path):
+def local_sweep(name: str, *overrides: str, tmp_path) -> list[dict]:
+    """``python <name>.py -m hydra.launcher.mode=local overrides``: the JobReturns recorded."""
     returns = tmp_path / "returns.jsonl"
     run_workflow_script(
-        "multi_task",
+        name,
         "-m",
         "hydra.launcher.mode=local",
-        "model=linear,cubic",
-        *SMALL_DATA,
+        *overrides,
         f"hydra.sweep.dir={tmp_path / 'sweep'}",
-        "+hydra.callbacks.record._target_=job_returns.RecordJobReturns",
+        "+hydra.callbacks.record._target_=support.job_returns.RecordJobReturns",
         f"+hydra.callbacks.record.path={returns}",
-        home=tmp_path,
-        cwd=ROOT / "tests",
-    )
-    jobs = [json.loads(line) for line in returns.read_text().splitlines()]
-    assert [job["overrides"] for job in jobs] == [
-        ["model=linear", *SMALL_DATA],
-        ["model=cubic", *SMALL_DATA],
-    ]
-    assert all(job["status"] == "COMPLETED" for job in jobs)
-    assert [job["value"].split("passed=")[1] for job in jobs] == ["False)", "True)"]
-    assert (tmp_path / "sweep" / "0" / ".hydra" / "overrides.yaml").is_file()
-    assert (tmp_path / "sweep" / "1" / ".hydra" / "overrides.yaml").is_file()
-
-
-def test_local_sweep_binds_the_extra_inputs_from_the_config(tmp_path):
-    output = run_workflow_script(
-        "extra_inputs",
-        "-m",
-        "hydra.launcher.mode=local",
-        'query="1.0"',
-        *SMALL_DATA,
-        f"hydra.sweep.dir={tmp_path}",
-        home=tmp_path,
         cwd=tmp_path,
     )
-    assert "#0 : query=" in output
+    return [json.loads(line) for line in returns.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_a_local_sweep_returns_each_jobs_workflow_outputs(name, tmp_path):
+    sweep = group_sweep(name)
+    jobs = local_sweep(name, *sweep, tmp_path=tmp_path)
+    group, _, options = (sweep[0] if sweep else "=").partition("=")
+    expected_overrides = [[f"{group}={option}"] for option in options.split(",")] if sweep else [[]]
+    assert [job["overrides"] for job in jobs] == expected_overrides
+    workflow = workflow_of(name)
+    for number, job in enumerate(jobs):
+        assert job["status"] == "COMPLETED", job
+        config = compose_config(name, job["overrides"], hydra=True)
+        assert job["value"] == repr(workflow(**bind_inputs(workflow, config, {})))
+        assert (tmp_path / "sweep" / str(number) / ".hydra" / "overrides.yaml").is_file()
 
 
 def test_the_shim_does_not_import_flytekit():
@@ -57,11 +62,19 @@ def test_the_shim_does_not_import_flytekit():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
-def test_missing_workflow_input_is_named(tmp_path):
-    command = [sys.executable, str(WORKFLOWS_DIR / "extra_inputs.py"), "-m"]
-    overrides = ["hydra.launcher.mode=local", "~query", f"hydra.sweep.dir={tmp_path}"]
-    result = subprocess.run(
-        [*command, *overrides], capture_output=True, text=True, cwd=tmp_path, timeout=120
-    )
-    assert result.returncode != 0
-    assert "inputs with no value: ['query']" in result.stderr
+@task
+def shout(text: str) -> str:
+    return text.upper()
+
+
+@workflow
+def needs_text(cfg: DictConfig, text: str) -> str:
+    return shout(text=text)
+
+
+def test_an_input_with_no_value_is_named():
+    config = OmegaConf.create({"model": {"degree": 1}})
+    with pytest.raises(LauncherError, match=r"inputs with no value: \['text'\]"):
+        bind_inputs(needs_text, config, {})
+    assert bind_inputs(needs_text, config, {"text": "hi"})["text"] == "hi"
+    assert bind_inputs(needs_text, OmegaConf.create({"text": "top"}), {})["text"] == "top"

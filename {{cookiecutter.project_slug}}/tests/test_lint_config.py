@@ -10,7 +10,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from conftest import ROOT
+from support.project import ROOT
 
 try:
     import tomllib

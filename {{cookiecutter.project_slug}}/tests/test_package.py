@@ -5,6 +5,7 @@
 WorkflowSpec and LaunchPlan protobufs in a .tgz, plus a manifest.
 """
 
+import hashlib
 import io
 import json
 import tarfile
@@ -14,18 +15,22 @@ from pathlib import Path
 import pytest
 from flyteidl.admin import launch_plan_pb2, task_pb2, workflow_pb2
 
-from conftest import SMALL_DATA, compose_config, decoded, job_config, run_workflow_script
+from infra.binding import CONFIG_INPUT
+from support.literals import decoded, plain
+from support.project import (
+    WORKFLOW_NAMES,
+    compose_config,
+    group_sweep,
+    tasks_of,
+    workflow_of,
+)
+from support.scripts import run_workflow_script
 
-PACKAGE = "{{ cookiecutter.package_name }}"
 VERSION = "pkg-1"
 # The placeholder flytectl fills in, spelled so that cookiecutter's Jinja leaves it alone.
 REMOTE_PACKAGE_PATH = "{" * 2 + " .remote_package_path " + "}" * 2
 KINDS = {"1": task_pb2.TaskSpec, "2": workflow_pb2.WorkflowSpec, "3": launch_plan_pb2.LaunchPlan}
-RUNS = {  # workflow -> sweep overrides
-    "multi_task": ["model=linear,cubic", *SMALL_DATA],
-    "single_task": ["hydra.launcher.fast_register=true"],
-    "extra_inputs": ['query="1.0, 2.0"'],
-}
+FAST = WORKFLOW_NAMES[0]  # also packaged with fast registration
 
 
 def read_package(path: Path) -> dict[str, list]:
@@ -47,38 +52,45 @@ def _index(name: str) -> int:
     return int(name.partition("_")[0])
 
 
+def package(root: Path, name: str, *overrides: str) -> tuple[dict, dict]:
+    """``python <name>.py -m hydra.launcher.mode=package overrides``: (entities, manifest)."""
+    folder = root / name / hashlib.sha256(repr(overrides).encode()).hexdigest()[:8]
+    run_workflow_script(
+        name,
+        "-m",
+        "hydra.launcher.mode=package",
+        f"hydra.launcher.version={VERSION}",
+        f"hydra.launcher.package_dir={folder}",
+        f"hydra.sweep.dir={folder / 'sweep'}",
+        *overrides,
+        cwd=root,
+    )
+    manifest = json.loads((folder / f"{name}-{VERSION}.json").read_text())
+    return read_package(folder / manifest["package"]), manifest
+
+
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory):
-    """Each workflow packaged once, in parallel: {workflow: (entities, manifest)}."""
+    """Each workflow packaged once, with a sweep over its first config group, in parallel."""
     root = tmp_path_factory.mktemp("packages")
+    sweeps = {name: group_sweep(name) for name in WORKFLOW_NAMES}  # Hydra composes one at a time
+    with ThreadPoolExecutor(4) as pool:
+        built = pool.map(lambda name: package(root, name, *sweeps[name]), WORKFLOW_NAMES)
+        return dict(zip(WORKFLOW_NAMES, built, strict=True))
 
-    def package(workflow: str):
-        folder = root / workflow
-        run_workflow_script(
-            workflow,
-            "-m",
-            "hydra.launcher.mode=package",
-            f"hydra.launcher.version={VERSION}",
-            f"hydra.launcher.package_dir={folder}",
-            f"hydra.sweep.dir={root / 'sweeps' / workflow}",
-            *RUNS[workflow],
-            home=root,
-            cwd=root,
-        )
-        manifest = json.loads((folder / f"{workflow}-{VERSION}.json").read_text())
-        return read_package(folder / manifest["package"]), manifest
 
-    with ThreadPoolExecutor(len(RUNS)) as pool:
-        return dict(zip(RUNS, pool.map(package, RUNS), strict=True))
+@pytest.fixture(scope="module")
+def fast_package(tmp_path_factory):
+    return package(tmp_path_factory.mktemp("fast"), FAST, "hydra.launcher.fast_register=true")
 
 
 def launcher():
-    return compose_config("multi_task", hydra=True).hydra.launcher
+    return compose_config(WORKFLOW_NAMES[0], hydra=True).hydra.launcher
 
 
-@pytest.mark.parametrize("workflow", RUNS)
-def test_every_entity_has_the_one_version_project_and_domain(packages, workflow):
-    entities, manifest = packages[workflow]
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_every_entity_has_the_one_version_project_and_domain(packages, name):
+    entities, manifest = packages[name]
     ids = [entity.template.id for entity in entities["1"] + entities["2"]]
     ids += [launch_plan.id for launch_plan in entities["3"]]
     assert {(i.project, i.domain, i.version) for i in ids} == {
@@ -88,88 +100,71 @@ def test_every_entity_has_the_one_version_project_and_domain(packages, workflow)
     assert manifest["images"] == {"default": f"{launcher().images.default.repository}:{VERSION}"}
 
 
-def test_tasks_run_in_the_project_image_from_their_module(packages):
-    entities, manifest = packages["multi_task"]
-    names = [task.template.id.name for task in entities["1"]]
-    assert names == [
-        f"{PACKAGE}.workflows.tasks.{name}"
-        for name in ("split_config", "prepare_data", "train", "evaluate")
-    ]
-    for task in entities["1"]:
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_every_task_runs_in_the_project_image_from_its_module(packages, name):
+    entities, manifest = packages[name]
+    assert [task.template.id.name for task in entities["1"]] == [t.name for t in tasks_of(name)]
+    for task, found in zip(entities["1"], tasks_of(name), strict=True):
         container = task.template.container
         assert container.image == manifest["images"]["default"]
         args = list(container.args)
         assert args[0] == "pyflyte-execute"
         assert args[args.index("--resolver") + 1].endswith("default_task_resolver")
-        assert args[-4:] == [
-            "task-module",
-            f"{PACKAGE}.workflows.tasks",
-            "task-name",
-            task.template.id.name.rpartition(".")[2],
-        ]
+        module, _, function = found.name.rpartition(".")
+        assert args[-4:] == ["task-module", module, "task-name", function]
+        assert task.template.metadata.discoverable == found.metadata.cache
+        assert task.template.metadata.discovery_version == found.metadata.cache_version
 
 
-def test_a_sweep_packages_one_launch_plan_per_job_holding_its_config(packages):
-    entities, manifest = packages["multi_task"]
-    workflow = f"{PACKAGE}.workflows.multi_task.pipeline"
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_a_sweep_packages_one_launch_plan_per_job_holding_its_inputs(packages, name):
+    entities, manifest = packages[name]
+    workflow = workflow_of(name).name
     assert [spec.template.id.name for spec in entities["2"]] == [workflow]
     default, *jobs = entities["3"]
     assert default.id.name == workflow
-    assert default.spec.default_inputs.parameters["cfg"].required
     assert [lp.id.name for lp in jobs] == [lp["name"] for lp in manifest["launch_plans"]]
-    assert all(lp.id.name.startswith(f"{workflow}.") for lp in jobs)
-    for launch_plan, job, model in zip(
-        jobs, manifest["launch_plans"], ("linear", "cubic"), strict=True
-    ):
+    sweep = group_sweep(name)
+    assert len(jobs) == (len(sweep[0].split(",")) if sweep else 1)
+    for launch_plan, job in zip(jobs, manifest["launch_plans"], strict=True):
+        assert launch_plan.id.name.startswith(f"{workflow}.")
         assert launch_plan.spec.workflow_id.name == workflow
         assert launch_plan.spec.workflow_id.version == VERSION
-        expected = job_config("multi_task", [f"model={model}", *SMALL_DATA])
-        cfg = launch_plan.spec.default_inputs.parameters["cfg"]
-        assert not cfg.required
-        assert decoded(cfg.default) == expected
-        assert job["overrides"] == [f"model={model}", *SMALL_DATA]
-        assert job["inputs"]["cfg"] == expected
+        config = compose_config(name, job["overrides"])
+        parameters = launch_plan.spec.default_inputs.parameters
+        for input_name, python_type in workflow_of(name).python_interface.inputs.items():
+            parameter = parameters[input_name]
+            assert not parameter.required
+            if input_name == CONFIG_INPUT:
+                expected = plain(config)
+                assert decoded(parameter.default) == expected
+            else:
+                expected = plain(config)[input_name]  # binding rule 2: a top-level key
+                assert decoded(parameter.default, python_type) == expected
+            assert job["inputs"][input_name] == expected
 
 
-def test_extra_inputs_are_bound_from_the_config(packages):
-    entities, manifest = packages["extra_inputs"]
-    parameters = entities["3"][1].spec.default_inputs.parameters
-    assert decoded(parameters["query"].default, str) == "1.0, 2.0"
-    assert decoded(parameters["overrides"].default, list[str]) == []
-    assert decoded(parameters["cfg"].default) == job_config("extra_inputs", ['query="1.0, 2.0"'])
-    assert manifest["launch_plans"][0]["inputs"]["query"] == "1.0, 2.0"
-
-
-def test_fast_registration_ships_the_source_and_leaves_its_location_open(packages):
-    entities, _ = packages["single_task"]
-    (task,) = entities["1"]
-    args = list(task.template.container.args)
-    assert args[:5] == [
-        "pyflyte-fast-execute",
-        "--additional-distribution",
-        REMOTE_PACKAGE_PATH,
-        "--dest-dir",
-        ".",
-    ]
-    ((name, archive),) = entities["files"]
-    assert name.startswith("fast") and name.endswith(".tar.gz")
+def test_fast_registration_ships_the_source_and_leaves_its_location_open(fast_package):
+    entities, _ = fast_package
+    for task in entities["1"]:
+        args = list(task.template.container.args)
+        assert args[:5] == [
+            "pyflyte-fast-execute",
+            "--additional-distribution",
+            REMOTE_PACKAGE_PATH,
+            "--dest-dir",
+            ".",
+        ]
+    ((archive_name, archive),) = entities["files"]
+    assert archive_name.startswith("fast") and archive_name.endswith(".tar.gz")
+    module = tasks_of(FAST)[0].name.rpartition(".")[0]
     with tarfile.open(fileobj=io.BytesIO(archive)) as source:
-        assert f"{PACKAGE}/workflows/single_task.py" in source.getnames()
+        assert module.replace(".", "/") + ".py" in source.getnames()
 
 
 def test_the_same_inputs_give_the_same_launch_plan_names(packages, tmp_path):
-    _, manifest = packages["multi_task"]
-    run_workflow_script(
-        "multi_task",
-        "-m",
-        "hydra.launcher.mode=package",
-        f"hydra.launcher.version={VERSION}",
-        f"hydra.launcher.package_dir={tmp_path}",
-        f"hydra.sweep.dir={tmp_path / 'sweep'}",
-        "model=cubic",
-        *SMALL_DATA,
-        home=tmp_path,
-        cwd=tmp_path,
-    )
-    again = json.loads((tmp_path / f"multi_task-{VERSION}.json").read_text())
-    assert again["launch_plans"][0]["name"] == manifest["launch_plans"][1]["name"]
+    name = WORKFLOW_NAMES[0]
+    _, manifest = packages[name]
+    first = manifest["launch_plans"][0]
+    _, again = package(tmp_path, name, *first["overrides"])
+    assert again["launch_plans"][0]["name"] == first["name"]

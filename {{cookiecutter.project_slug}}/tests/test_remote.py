@@ -11,21 +11,25 @@ import pytest
 from flyteidl.admin import launch_plan_pb2, workflow_pb2
 from flyteidl.core import execution_pb2
 
-from {{ cookiecutter.package_name }}.workflows import multi_task
-
-from conftest import SMALL_DATA, compose_config, decoded, job_config, run_workflow_script
-from flyteadmin import FlyteAdmin, key, serving
 from infra.config import ConnectionConfig, NotificationConfig, ScheduleConfig
 from infra.connection import check_endpoint, flyte_config, probe
 from infra.discovery import main_workflow
 from infra.errors import LauncherError
 from infra.launch_plans import cron_schedule
 from infra.notifications import notifications
+from support.flyteadmin import FlyteAdmin, key, serving
+from support.literals import decoded, plain
+from support.project import WORKFLOW_MODULES, WORKFLOW_NAMES, compose_config, group_sweep, tasks_of
+from support.project import workflow_of
+from support.scripts import run_workflow_script
 
-PACKAGE = "{{ cookiecutter.package_name }}"
-WORKFLOW = f"{PACKAGE}.workflows.multi_task.pipeline"
+# The sweep below runs the workflow with the most tasks, over every option of its first group.
+NAME = max(WORKFLOW_NAMES, key=lambda name: len(tasks_of(name)))
+WORKFLOW = workflow_of(NAME).name
+TASKS = [task.name for task in tasks_of(NAME)]
+SWEEP = group_sweep(NAME)
+JOBS = [[f"{SWEEP[0].partition('=')[0]}={option}"] for option in SWEEP[0].split("=")[1].split(",")]
 VERSION = "remote-1"
-TASKS = ("split_config", "prepare_data", "train", "evaluate")
 
 
 def launch(admin, workflow: str, *overrides: str, tmp_path, succeed: bool = True) -> str:
@@ -37,10 +41,9 @@ def launch(admin, workflow: str, *overrides: str, tmp_path, succeed: bool = True
         "hydra.launcher.build=false",
         f"hydra.launcher.version={VERSION}",
         f"hydra.sweep.dir={tmp_path / 'sweep'}",
-        "+hydra.callbacks.record._target_=job_returns.RecordJobReturns",
+        "+hydra.callbacks.record._target_=support.job_returns.RecordJobReturns",
         f"+hydra.callbacks.record.path={tmp_path / 'returns.jsonl'}",
         *overrides,
-        home=tmp_path,
         cwd=tmp_path,
         succeed=succeed,
     )
@@ -55,17 +58,16 @@ def sweep(tmp_path_factory):
     """A two-job sweep with a schedule and notifications, launched twice on one stand-in."""
     tmp_path = tmp_path_factory.mktemp("sweep")
     overrides = [
-        "model=linear,cubic",
-        *SMALL_DATA,
+        *SWEEP,
         "hydra.launcher.schedule.cron=0 6 * * *",
         "hydra.launcher.notifications.email=[team@example.com]",
         "hydra.launcher.notifications.slack=[alerts@example.com]",
         "hydra.launcher.notifications.phases=[FAILED,SUCCEEDED]",
     ]
     with serving() as admin:
-        first = launch(admin, "multi_task", *overrides, tmp_path=tmp_path)
+        first = launch(admin, NAME, *overrides, tmp_path=tmp_path)
         first_requests = list(admin.requests)
-        second = launch(admin, "multi_task", *overrides, tmp_path=tmp_path)
+        second = launch(admin, NAME, *overrides, tmp_path=tmp_path)
         yield Sweep(admin, first_requests, [first, second], job_returns(tmp_path))
 
 
@@ -86,34 +88,35 @@ def job_launch_plans(requests) -> list:
 
 def test_everything_is_registered_once_under_one_version(sweep):
     names = [request.id.name for request in sweep.first_calls("CreateTask")]
-    assert names == [f"{PACKAGE}.workflows.tasks.{task}" for task in TASKS]
+    assert names == TASKS
     assert [r.id.name for r in sweep.first_calls("CreateWorkflow")] == [WORKFLOW]
-    assert len(sweep.first_calls("CreateLaunchPlan")) == 3  # the workflow's default and 2 jobs
+    assert len(sweep.first_calls("CreateLaunchPlan")) == 1 + len(JOBS)  # the default, one per job
     kinds = ("CreateTask", "CreateWorkflow", "CreateLaunchPlan")
     requests = [request for kind in kinds for request in sweep.first_calls(kind)]
-    launcher = compose_config("multi_task", hydra=True).hydra.launcher
+    launcher = compose_config(NAME, hydra=True).hydra.launcher
     assert {(r.id.project, r.id.domain, r.id.version) for r in requests} == {
         (launcher.project, launcher.domain, VERSION)
     }
 
 
 def test_task_templates_name_the_image_and_the_task_module(sweep):
-    image = compose_config("multi_task", hydra=True).hydra.launcher.images.default.repository
+    image = compose_config(NAME, hydra=True).hydra.launcher.images.default.repository
     for request in sweep.first_calls("CreateTask"):
         container = request.spec.template.container
         assert container.image == f"{image}:{VERSION}"
         args = list(container.args)
         assert args[0] == "pyflyte-execute" and "--resolver" in args
-        assert args[-4:-1] == ["task-module", f"{PACKAGE}.workflows.tasks", "task-name"]
+        module, _, function = request.id.name.rpartition(".")
+        assert args[-4:] == ["task-module", module, "task-name", function]
 
 
 def test_each_job_has_a_launch_plan_with_its_config_schedule_and_notifications(sweep):
     plans = job_launch_plans(sweep.first_calls("CreateLaunchPlan"))
-    for request, model in zip(plans, ("linear", "cubic"), strict=True):
+    for request, overrides in zip(plans, JOBS, strict=True):
         spec = request.spec
         assert spec.workflow_id.name == WORKFLOW and spec.workflow_id.version == VERSION
         cfg = spec.default_inputs.parameters["cfg"].default
-        assert decoded(cfg) == job_config("multi_task", [f"model={model}", *SMALL_DATA])
+        assert decoded(cfg) == plain(compose_config(NAME, overrides))
         assert spec.entity_metadata.schedule.cron_schedule.schedule == "0 6 * * *"
         email, slack = spec.entity_metadata.notifications
         assert list(email.email.recipients_email) == ["team@example.com"]
@@ -131,7 +134,7 @@ def test_one_execution_per_job_from_its_launch_plan_each_run(sweep):
     assert [request.spec.launch_plan.name for request in executions] == plans * 2
     assert all(request.spec.launch_plan.version == VERSION for request in executions)
     assert all(not request.inputs.literals for request in executions)  # the defaults hold it all
-    assert [job["status"] for job in sweep.returns] == ["COMPLETED"] * 4
+    assert [job["status"] for job in sweep.returns] == ["COMPLETED"] * 2 * len(JOBS)
     console = f"http://{sweep.admin.endpoint}/console/projects/"
     assert all(f"url='{console}" in job["value"] for job in sweep.returns)
     assert all(output.count(console) == 2 for output in sweep.outputs)
@@ -139,23 +142,23 @@ def test_one_execution_per_job_from_its_launch_plan_each_run(sweep):
 
 def test_identical_re_registration_is_not_an_error(sweep):
     stored = {kind: len(specs) for kind, specs in sweep.admin.entities.items()}
-    assert stored == {"task": 4, "workflow": 1, "lp": 3}
+    assert stored == {"task": len(TASKS), "workflow": 1, "lp": 1 + len(JOBS)}
     assert "conflict" not in sweep.outputs[1]
-    assert len(sweep.admin.calls("CreateExecution")) == 4
+    assert len(sweep.admin.calls("CreateExecution")) == 2 * len(JOBS)
 
 
 def test_a_changed_entity_under_a_registered_version_is_a_conflict(flyteadmin, tmp_path):
-    launcher = compose_config("multi_task", hydra=True).hydra.launcher
+    launcher = compose_config(NAME, hydra=True).hydra.launcher
     other = workflow_pb2.WorkflowCreateRequest()
     other.id.resource_type = 2  # WORKFLOW
     other.id.project, other.id.domain = launcher.project, launcher.domain
     other.id.name, other.id.version = WORKFLOW, VERSION
     other.spec.template.metadata.on_failure = 1  # some other content under this name and version
     flyteadmin.entities["workflow"][key(other.id)] = other.spec
-    output = launch(flyteadmin, "multi_task", *SMALL_DATA, tmp_path=tmp_path, succeed=False)
+    output = launch(flyteadmin, NAME, tmp_path=tmp_path, succeed=False)
     assert f"conflict: workflow {WORKFLOW} version {VERSION} is already registered with" in output
     assert "different structure" in output
-    registered = ", ".join(f"{PACKAGE}.workflows.tasks.{task}" for task in TASKS)
+    registered = ", ".join(TASKS)
     assert f"Registered before the failure (version {VERSION}): {registered}" in output
     assert not flyteadmin.calls("CreateLaunchPlan") and not flyteadmin.calls("CreateExecution")
 
@@ -163,7 +166,7 @@ def test_a_changed_entity_under_a_registered_version_is_a_conflict(flyteadmin, t
 def test_fast_registration_uploads_the_source_and_points_the_tasks_at_it(flyteadmin, tmp_path):
     launch(
         flyteadmin,
-        "single_task",
+        NAME,
         "hydra.launcher.fast_register=true",
         "hydra.launcher.run=false",
         tmp_path=tmp_path,
@@ -171,13 +174,13 @@ def test_fast_registration_uploads_the_source_and_points_the_tasks_at_it(flytead
     (upload,) = flyteadmin.calls("CreateUploadLocation")
     (path,) = flyteadmin.uploads
     assert path.endswith(upload.filename) and upload.filename.endswith(".tar.gz")
-    (task,) = flyteadmin.calls("CreateTask")
-    args = list(task.spec.template.container.args)
-    assert args[:3] == [
-        "pyflyte-fast-execute",
-        "--additional-distribution",
-        f"s3://stand-in/{path}",
-    ]
+    for task in flyteadmin.calls("CreateTask"):
+        args = list(task.spec.template.container.args)
+        assert args[:3] == [
+            "pyflyte-fast-execute",
+            "--additional-distribution",
+            f"s3://stand-in/{path}",
+        ]
     assert not flyteadmin.calls("CreateExecution")
     (launch_plan,) = job_launch_plans(flyteadmin.calls("CreateLaunchPlan"))
     assert job_returns(tmp_path)[0]["value"] == repr(launch_plan.id.name)
@@ -187,12 +190,11 @@ def test_an_unreachable_endpoint_fails_fast_and_names_it(tmp_path):
     endpoint = f"127.0.0.1:{free_port()}"
     started = time.monotonic()
     output = run_workflow_script(
-        "single_task",
+        NAME,
         "-m",
         f"hydra.launcher.connection.endpoint={endpoint}",
         "hydra.launcher.build=false",
         f"hydra.sweep.dir={tmp_path}",
-        home=tmp_path,
         cwd=tmp_path,
         succeed=False,
     )
@@ -203,12 +205,11 @@ def test_an_unreachable_endpoint_fails_fast_and_names_it(tmp_path):
 def test_config_values_are_checked_before_any_network_call(tmp_path):
     endpoint = f"127.0.0.1:{free_port()}"
     output = run_workflow_script(
-        "single_task",
+        NAME,
         "-m",
         f"hydra.launcher.connection.endpoint={endpoint}",
         "hydra.launcher.schedule.cron=every day",
         f"hydra.sweep.dir={tmp_path}",
-        home=tmp_path,
         cwd=tmp_path,
         succeed=False,
     )
@@ -219,11 +220,10 @@ def test_config_values_are_checked_before_any_network_call(tmp_path):
 def test_a_missing_image_tool_is_reported_before_any_network_call(tmp_path):
     endpoint = f"127.0.0.1:{free_port()}"
     output = run_workflow_script(
-        "single_task",
+        NAME,
         "-m",
         f"hydra.launcher.connection.endpoint={endpoint}",
         f"hydra.sweep.dir={tmp_path}",
-        home=tmp_path,
         cwd=tmp_path,
         succeed=False,
         path=str(tmp_path / "no-tools"),
@@ -273,13 +273,6 @@ def test_a_missing_config_file_is_named(tmp_path):
     missing = tmp_path / "config.yaml"
     with pytest.raises(LauncherError, match=f"config_file {missing} does not exist"):
         flyte_config(ConnectionConfig(config_file=str(missing)))
-
-
-def test_a_workflow_that_is_not_there_is_named():
-    with pytest.raises(
-        LauncherError, match=r"workflow 'nope' not found in .*it has: \['pipeline'\]"
-    ):
-        main_workflow(multi_task, "nope")
 
 
 @pytest.mark.parametrize("cron", ["0 6 * * *", "@daily", "*/5 * * * 1-5"])

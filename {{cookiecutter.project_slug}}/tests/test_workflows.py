@@ -1,46 +1,31 @@
-"""Each workflow runs locally, in process, on a small config."""
+"""Every workflow runs here on its primary config, and ``python x.py`` (its ``main``) gives it the
+same inputs as the launcher's binding rule does for ``python x.py -m``."""
 
 import pytest
+from omegaconf import DictConfig, OmegaConf
 
-from {{ cookiecutter.package_name }}.workflows import extra_inputs, multi_task, single_task
-
-from conftest import SMALL_DATA, compose_config
-
-
-@pytest.mark.parametrize("module", [single_task, multi_task], ids=["single_task", "multi_task"])
-def test_workflow_fits_the_cubic_data(module):
-    cfg = compose_config(module.__name__.rsplit(".", 1)[1], SMALL_DATA)
-    scores = module.pipeline(cfg=cfg)
-    assert scores.r2 > 0.9
-    assert scores.passed
+from infra.binding import bind_inputs
+from support.project import WORKFLOW_MODULES, WORKFLOW_NAMES, compose_config, workflow_of
 
 
-def test_single_and_multi_task_workflows_agree():
-    single = single_task.pipeline(cfg=compose_config("single_task", SMALL_DATA))
-    multi = multi_task.pipeline(cfg=compose_config("multi_task", SMALL_DATA))
-    assert single == multi
+def plain(values: dict) -> dict:
+    return {
+        name: OmegaConf.to_container(value) if isinstance(value, DictConfig) else value
+        for name, value in values.items()
+    }
 
 
-def test_a_weak_model_fails_the_bar():
-    scores = multi_task.pipeline(cfg=compose_config("multi_task", [*SMALL_DATA, "model=linear"]))
-    assert not scores.passed
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_main_runs_the_workflow_on_the_inputs_the_launcher_binds(name, monkeypatch):
+    module, workflow = WORKFLOW_MODULES[name], workflow_of(name)
+    (attribute,) = [key for key, value in vars(module).items() if value is workflow]
+    calls = []
 
+    def recorded(**inputs):
+        calls.append(inputs)
+        return workflow(**inputs)
 
-def test_extra_inputs_predicts_the_query_with_overrides_applied():
-    cfg = compose_config("extra_inputs", SMALL_DATA)
-    cubic = extra_inputs.pipeline(cfg=cfg, query="0.0, 1.0", overrides=[])
-    assert cubic == pytest.approx([0.5, 1.5], abs=0.1)  # y = 0.5 - x + 2x^3
-    constant = extra_inputs.pipeline(cfg=cfg, query="0.0, 1.0", overrides=["model.degree=0"])
-    assert constant[0] == pytest.approx(constant[1])
-
-
-def test_extra_inputs_main_reads_its_inputs_from_the_config():
-    cfg = compose_config("extra_inputs", [*SMALL_DATA, 'query="2.0"', 'overrides=["model.l2=0.5"]'])
-    assert extra_inputs.main.__wrapped__(cfg) == extra_inputs.pipeline(
-        cfg=cfg, query="2.0", overrides=["model.l2=0.5"]
-    )
-
-
-def test_a_bad_query_names_the_value():
-    with pytest.raises(Exception, match="separated by spaces or commas, got 'one, two'"):
-        extra_inputs.pipeline(cfg=compose_config("extra_inputs"), query="one, two", overrides=[])
+    monkeypatch.setattr(module, attribute, recorded)
+    module.main.__wrapped__(compose_config(name))
+    (inputs,) = calls
+    assert plain(inputs) == plain(bind_inputs(workflow, compose_config(name, hydra=True), {}))

@@ -5,6 +5,17 @@ from dataclasses import dataclass
 
 
 @dataclass
+class DataConfig:
+    """Schema of the ``data`` config group (``conf/data/``): how to generate the samples."""
+
+    coefficients: list[float]  # of the true polynomial, c0 first
+    n_samples: int
+    noise: float  # standard deviation of the Gaussian noise on y
+    test_fraction: float  # share of the samples held out for evaluation, in (0, 1)
+    seed: int = 0
+
+
+@dataclass
 class Dataset:
     """Train and test samples of one input variable."""
 

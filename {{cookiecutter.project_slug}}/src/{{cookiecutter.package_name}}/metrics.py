@@ -4,6 +4,13 @@ from dataclasses import dataclass
 
 
 @dataclass
+class EvaluateConfig:
+    """Schema of the ``evaluate`` config: the bar a model must reach."""
+
+    min_r2: float
+
+
+@dataclass
 class Scores:
     """Test-set scores and whether they meet the configured bar."""
 

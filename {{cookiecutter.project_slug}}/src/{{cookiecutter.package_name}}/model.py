@@ -1,5 +1,17 @@
 """Polynomial least-squares regression with an L2 penalty, solved exactly with the stdlib."""
 
+from dataclasses import dataclass
+
+from {{ cookiecutter.package_name }}.data import polynomial
+
+
+@dataclass
+class ModelConfig:
+    """Schema of the ``model`` config group (``conf/model/``)."""
+
+    degree: int  # of the fitted polynomial
+    l2: float = 0.0  # penalty on the squared coefficients
+
 
 def fit(xs: list[float], ys: list[float], degree: int, l2: float) -> list[float]:
     """Return the coefficients ``[c0, c1, ...]`` minimising squared error plus ``l2 * |c|^2``."""
@@ -20,7 +32,7 @@ def fit(xs: list[float], ys: list[float], degree: int, l2: float) -> list[float]
 
 def predict(coefficients: list[float], xs: list[float]) -> list[float]:
     """Evaluate the fitted polynomial at each x."""
-    return [sum(c * x**power for power, c in enumerate(coefficients)) for x in xs]
+    return [polynomial(coefficients, x) for x in xs]
 
 
 def _solve(matrix: list[list[float]], rhs: list[float]) -> list[float]:

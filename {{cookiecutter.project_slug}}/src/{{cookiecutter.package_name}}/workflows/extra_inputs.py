@@ -3,23 +3,39 @@
 Run it here with ``make run-extra`` or ``python <this file> [overrides]``, e.g.
 ``query="0.1 0.2" 'overrides=["model.degree=2"]'``; add ``-m`` to hand the run to the launcher.
 On a cluster, ``make execute`` runs a registered version with new inputs (see infra/remote.py).
+Its config: ``conf/extra_inputs.yaml``, checked against ``ExtraInputsConfig`` (configs.py).
 """
 
 import logging
+from typing import NamedTuple
 
 import hydra
-from flytekit import workflow
+from flytekit import task, workflow
 from omegaconf import DictConfig
 
+from {{ cookiecutter.package_name }}.workflows import run
+from {{ cookiecutter.package_name }}.workflows.caching import CODE_CACHE
 from {{ cookiecutter.package_name }}.workflows.tasks import (
     apply_overrides,
     predict_query,
     prepare_data,
-    split_config,
     train,
 )
 
 log = logging.getLogger(__name__)
+
+
+class Parts(NamedTuple):
+    """This workflow's sub-configs, one per task."""
+
+    data: DictConfig
+    model: DictConfig
+
+
+@task(cache=CODE_CACHE)
+def split_config(cfg: DictConfig) -> Parts:
+    """Split the job config so each task is cached on its own part only."""
+    return Parts(data=cfg.data, model=cfg.model)
 
 
 @workflow
@@ -40,4 +56,4 @@ def main(cfg: DictConfig) -> list[float]:
 
 
 if __name__ == "__main__":
-    main()
+    run(main, globals())

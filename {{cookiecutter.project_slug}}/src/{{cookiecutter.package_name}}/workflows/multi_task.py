@@ -1,24 +1,37 @@
 """Multi-task workflow: prepare data, train, evaluate; each task cached on its own sub-config.
 
 Run it here with ``make run-multi`` or ``python <this file> [overrides]``; add ``-m`` to hand
-the run to the launcher (settings in conf/hydra/launcher/flyte.yaml).
+the run to the launcher (settings in conf/hydra/launcher/flyte.yaml). Its config:
+``conf/multi_task.yaml``, checked against ``MultiTaskConfig`` (configs.py).
 """
 
 import logging
+from typing import NamedTuple
 
 import hydra
-from flytekit import workflow
+from flytekit import task, workflow
 from omegaconf import DictConfig
 
 from {{ cookiecutter.package_name }}.metrics import Scores
-from {{ cookiecutter.package_name }}.workflows.tasks import (
-    evaluate,
-    prepare_data,
-    split_config,
-    train,
-)
+from {{ cookiecutter.package_name }}.workflows import run
+from {{ cookiecutter.package_name }}.workflows.caching import CODE_CACHE
+from {{ cookiecutter.package_name }}.workflows.tasks import evaluate, prepare_data, train
 
 log = logging.getLogger(__name__)
+
+
+class Parts(NamedTuple):
+    """This workflow's sub-configs, one per task: the top-level keys of ``MultiTaskConfig``."""
+
+    data: DictConfig
+    model: DictConfig
+    evaluate: DictConfig
+
+
+@task(cache=CODE_CACHE)
+def split_config(cfg: DictConfig) -> Parts:
+    """Split the job config so each task is cached on its own part only."""
+    return Parts(data=cfg.data, model=cfg.model, evaluate=cfg.evaluate)
 
 
 @workflow
@@ -39,4 +52,4 @@ def main(cfg: DictConfig) -> Scores:
 
 
 if __name__ == "__main__":
-    main()
+    run(main, globals())

@@ -1,7 +1,8 @@
 """Single-task workflow: one cached task gets the whole config.
 
 Run it here with ``make run-single`` or ``python <this file> [overrides]``; add ``-m`` to hand
-the run to the launcher (settings in conf/hydra/launcher/flyte.yaml).
+the run to the launcher (settings in conf/hydra/launcher/flyte.yaml). Its config:
+``conf/single_task.yaml``, checked against ``SingleTaskConfig`` (configs.py).
 """
 
 import logging
@@ -13,11 +14,13 @@ from omegaconf import DictConfig, OmegaConf
 from {{ cookiecutter.package_name }}.data import make_dataset
 from {{ cookiecutter.package_name }}.metrics import Scores, score
 from {{ cookiecutter.package_name }}.model import fit, predict
+from {{ cookiecutter.package_name }}.workflows import run
+from {{ cookiecutter.package_name }}.workflows.caching import CODE_CACHE
 
 log = logging.getLogger(__name__)
 
 
-@task(cache=True, cache_version="1")
+@task(cache=CODE_CACHE)
 def fit_and_score(cfg: DictConfig) -> Scores:
     """Generate data, fit the model and score it, all in one task."""
     data = make_dataset(**OmegaConf.to_container(cfg.data))
@@ -42,4 +45,4 @@ def main(cfg: DictConfig) -> Scores:
 
 
 if __name__ == "__main__":
-    main()
+    run(main, globals())

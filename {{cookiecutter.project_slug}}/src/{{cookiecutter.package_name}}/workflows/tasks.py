@@ -1,13 +1,12 @@
-"""Tasks shared by the multi-task and extra-inputs workflows.
+"""Tasks shared by the workflows; each takes only its own sub-config and is cached.
 
-Each task takes only its own sub-config and is cached on its inputs: changing the model config
-re-runs training and evaluation but not data preparation. Bump a task's ``cache_version`` when its
-code changes in a way its inputs do not show.
+A task is cached on its inputs and on its code (``CODE_CACHE``, see caching.py): changing the
+model config re-runs training and evaluation but not data preparation, and editing a task (or a
+function it calls) re-runs that task.
 """
 
 import logging
 import re
-from typing import NamedTuple
 
 from flytekit import task
 from omegaconf import DictConfig, OmegaConf
@@ -15,31 +14,18 @@ from omegaconf import DictConfig, OmegaConf
 from {{ cookiecutter.package_name }}.data import Dataset, make_dataset
 from {{ cookiecutter.package_name }}.metrics import Scores, score
 from {{ cookiecutter.package_name }}.model import fit, predict
+from {{ cookiecutter.package_name }}.workflows.caching import CODE_CACHE
 
 log = logging.getLogger(__name__)
 
 
-class ConfigParts(NamedTuple):
-    """The sub-configs of the pipeline's tasks."""
-
-    data: DictConfig
-    model: DictConfig
-    evaluate: DictConfig
-
-
-@task(cache=True, cache_version="1")
-def split_config(cfg: DictConfig) -> ConfigParts:
-    """Split the job config so each task is cached on its own part only."""
-    return ConfigParts(data=cfg.data, model=cfg.model, evaluate=cfg.evaluate)
-
-
-@task(cache=True, cache_version="1")
+@task(cache=CODE_CACHE)
 def apply_overrides(cfg: DictConfig, overrides: list[str]) -> DictConfig:
     """Apply dotted ``key=value`` overrides, e.g. ``model.degree=2``, to the config."""
     return OmegaConf.merge(cfg, OmegaConf.from_dotlist(overrides))
 
 
-@task(cache=True, cache_version="1")
+@task(cache=CODE_CACHE)
 def prepare_data(cfg: DictConfig) -> Dataset:
     """Generate the train and test samples."""
     data = make_dataset(**OmegaConf.to_container(cfg))
@@ -47,7 +33,7 @@ def prepare_data(cfg: DictConfig) -> Dataset:
     return data
 
 
-@task(cache=True, cache_version="1")
+@task(cache=CODE_CACHE)
 def train(cfg: DictConfig, data: Dataset) -> list[float]:
     """Fit the model; returns its coefficients."""
     coefficients = fit(data.x_train, data.y_train, degree=cfg.degree, l2=cfg.l2)
@@ -55,7 +41,7 @@ def train(cfg: DictConfig, data: Dataset) -> list[float]:
     return coefficients
 
 
-@task(cache=True, cache_version="1")
+@task(cache=CODE_CACHE)
 def evaluate(cfg: DictConfig, coefficients: list[float], data: Dataset) -> Scores:
     """Score the model on the test samples."""
     scores = score(data.y_test, predict(coefficients, data.x_test), min_r2=cfg.min_r2)
@@ -63,7 +49,7 @@ def evaluate(cfg: DictConfig, coefficients: list[float], data: Dataset) -> Score
     return scores
 
 
-@task(cache=True, cache_version="1")
+@task(cache=CODE_CACHE)
 def predict_query(coefficients: list[float], query: str) -> list[float]:
     """Predict y for the x values in ``query``, separated by spaces or commas."""
     try:
@@ -71,4 +57,5 @@ def predict_query(coefficients: list[float], query: str) -> list[float]:
     except ValueError as error:
         message = f"query must be numbers separated by spaces or commas, got {query!r}"
         raise ValueError(message) from error
+    log.info(f"predict_query: {len(xs)} values")
     return predict(coefficients, xs)

@@ -8,7 +8,8 @@ identical re-registration and INVALID_ARGUMENT "... different structure ..." to 
 other content. With ``run_workflows``, an execution runs the workflow in this process, so its
 outputs are real; otherwise it stays QUEUED.
 
-Alone, for trying the launcher by hand or benchmarks: ``python tests/flyteadmin.py [--run]``.
+Alone, for trying the launcher by hand or benchmarks:
+``PYTHONPATH=tests python -m support.flyteadmin [--run]``.
 """
 
 import argparse

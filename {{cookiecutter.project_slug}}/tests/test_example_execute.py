@@ -1,5 +1,9 @@
 """Executing registered launch plans and workflows with new inputs (infra/remote.py, ``make
-execute``), against a stand-in flyteadmin that runs each execution's workflow in-process."""
+execute``), against a stand-in flyteadmin that runs each execution's workflow in-process.
+
+Uses the example's extra-inputs workflow (its ``query`` input and its predictions): delete this
+file with the example.
+"""
 
 import json
 import shutil
@@ -9,11 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SMALL_DATA, decoded, job_config, run_workflow_script
-from flyteadmin import serving
 from infra import remote
+from support.flyteadmin import serving
+from support.literals import decoded, plain
+from support.project import ROOT, compose_config
+from support.scripts import run_workflow_script
 
 PACKAGE = "{{ cookiecutter.package_name }}"
+SMALL_DATA = ["data.n_samples=80"]
 VERSION = "execute-1"
 QUERY = "0.0, 1.0"
 
@@ -33,9 +40,8 @@ def registered(tmp_path_factory):
             f"query={QUERY!r}",
             *SMALL_DATA,
             f"hydra.sweep.dir={tmp_path / 'sweep'}",
-            "+hydra.callbacks.record._target_=job_returns.RecordJobReturns",
+            "+hydra.callbacks.record._target_=support.job_returns.RecordJobReturns",
             f"+hydra.callbacks.record.path={tmp_path / 'returns.jsonl'}",
-            home=tmp_path,
             cwd=tmp_path,
         )
         (launch_plan,) = [
@@ -82,7 +88,7 @@ def test_a_launch_plan_runs_with_a_new_input_and_config_overrides(registered, ca
     result = execute(admin, "--launch-plan", launch_plan, *new_values)
     inputs = last_execution_inputs(admin)
     assert decoded(inputs["query"], str) == "2.0"
-    expected = job_config("extra_inputs", [f"query={QUERY!r}", *SMALL_DATA])
+    expected = plain(compose_config("extra_inputs", [f"query={QUERY!r}", *SMALL_DATA]))
     expected["model"]["degree"], expected["data"]["seed"] = 1, 3
     assert decoded(inputs["cfg"]) == expected
     assert "overrides" not in inputs  # keeps its registered default
@@ -108,7 +114,7 @@ def test_a_workflow_takes_its_config_from_the_local_primary_config(registered):
     overrides = ["--override", "data.n_samples=50"]
     execute(admin, "--workflow", f"{PACKAGE}.workflows.extra_inputs", *inputs, *overrides)
     inputs = last_execution_inputs(admin)
-    assert decoded(inputs["cfg"]) == job_config("extra_inputs", ["data.n_samples=50"])
+    assert decoded(inputs["cfg"]) == plain(compose_config("extra_inputs", ["data.n_samples=50"]))
     assert decoded(inputs["overrides"], list[str]) == ["model.l2=0.1"]
 
 

@@ -1,0 +1,3 @@
+"""Helpers of the project's tests: finding the project's parts, running its scripts, reading
+Flyte literals, a stand-in flyteadmin (``flyteadmin.py``) and a Hydra callback that records job
+returns (``job_returns.py``)."""

@@ -1,0 +1,85 @@
+"""The project as its tests see it: workflows, configs, config groups and tasks are found, not
+listed, so a workflow, config, option or task a user adds is tested without editing a test."""
+
+import importlib
+import pkgutil
+from pathlib import Path
+from types import ModuleType
+
+from flytekit.core.base_task import PythonTask
+from flytekit.core.workflow import WorkflowBase
+from hydra import compose, initialize_config_dir
+from omegaconf import DictConfig, OmegaConf
+
+from infra.discovery import main_workflow, reachable
+
+ROOT = Path(__file__).resolve().parents[2]
+CONF_DIR = ROOT / "conf"
+(PACKAGE,) = [path.parent.name for path in (ROOT / "src").glob("*/__init__.py")]
+WORKFLOWS_PACKAGE = f"{PACKAGE}.workflows"
+WORKFLOWS_DIR = ROOT / "src" / PACKAGE / "workflows"
+
+
+def workflow_modules() -> dict[str, ModuleType]:
+    """Each workflow file (a module of the workflows package with a Hydra ``main``), by name."""
+    package = importlib.import_module(WORKFLOWS_PACKAGE)
+    modules = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{WORKFLOWS_PACKAGE}.{info.name}")
+        if hasattr(getattr(module, "main", None), "__wrapped__"):
+            modules[info.name] = module
+    return modules
+
+
+WORKFLOW_MODULES = workflow_modules()
+WORKFLOW_NAMES = sorted(WORKFLOW_MODULES)
+PRIMARY_CONFIGS = sorted(path.stem for path in CONF_DIR.glob("*.yaml"))
+
+
+def workflow_of(name: str) -> WorkflowBase:
+    """The main workflow of the workflow file ``name``, as the launcher finds it."""
+    return main_workflow(WORKFLOW_MODULES[name])
+
+
+def tasks_of(name: str) -> list[PythonTask]:
+    """Every task the main workflow of ``name`` reaches, in the launcher's order."""
+    return [entity for entity in reachable(workflow_of(name)) if isinstance(entity, PythonTask)]
+
+
+def compose_config(name: str, overrides=(), hydra: bool = False) -> DictConfig:
+    """Compose a primary config the way ``@hydra.main`` would."""
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        return compose(config_name=name, overrides=list(overrides), return_hydra_config=hydra)
+
+
+def groups_of(name: str) -> dict[str, list[str]]:
+    """The config groups the primary config ``name`` selects, each with all its options."""
+    choices = compose_config(name, hydra=True).hydra.runtime.choices
+    return {
+        group: sorted(path.stem for path in (CONF_DIR / group).glob("*.yaml"))
+        for group in choices
+        if not group.startswith("hydra/") and (CONF_DIR / group).is_dir()
+    }
+
+
+def group_sweep(name: str) -> list[str]:
+    """A sweep over every option of the first config group ``name`` selects, e.g.
+    ``["data=cubic,linear"]``; none if it selects no group."""
+    groups = groups_of(name)
+    return [f"{group}={','.join(options)}" for group, options in sorted(groups.items())][:1]
+
+
+# A value no int, float or bool field accepts.
+WRONG = "not-a-number"
+
+
+def typed_leaves(config: DictConfig, prefix: str = "") -> list[tuple[str, type]]:
+    """Dotted keys of the int, float and bool values in ``config`` with their types."""
+    leaves = []
+    for key in config:
+        value = config[key]
+        if isinstance(value, DictConfig):
+            leaves += typed_leaves(value, f"{prefix}{key}.")
+        elif OmegaConf.get_type(config, key) in (int, float, bool):
+            leaves.append((f"{prefix}{key}", OmegaConf.get_type(config, key)))
+    return leaves

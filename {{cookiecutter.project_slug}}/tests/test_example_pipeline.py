@@ -1,0 +1,66 @@
+"""The example pipeline's results and per-task caching: delete this file with the example."""
+
+import pytest
+
+from {{ cookiecutter.package_name }}.workflows import extra_inputs, multi_task, single_task
+
+from support.project import compose_config
+from support.tasks import task_cache
+
+SMALL_DATA = ["data.n_samples=80"]
+
+
+def test_the_multi_task_workflow_fits_the_cubic_data():
+    scores = multi_task.pipeline(cfg=compose_config("multi_task", SMALL_DATA))
+    assert scores.r2 > 0.9
+    assert scores.passed
+
+
+def test_single_and_multi_task_workflows_agree():
+    single = single_task.pipeline(cfg=compose_config("single_task", SMALL_DATA))
+    multi = multi_task.pipeline(cfg=compose_config("multi_task", SMALL_DATA))
+    assert single == multi
+
+
+def test_a_weak_model_fails_the_bar():
+    scores = multi_task.pipeline(cfg=compose_config("multi_task", [*SMALL_DATA, "model=linear"]))
+    assert not scores.passed
+
+
+def test_extra_inputs_predicts_the_query_with_overrides_applied():
+    cfg = compose_config("extra_inputs", SMALL_DATA)
+    cubic = extra_inputs.pipeline(cfg=cfg, query="0.0, 1.0", overrides=[])
+    assert cubic == pytest.approx([0.5, 1.5], abs=0.1)  # y = 0.5 - x + 2x^3
+    constant = extra_inputs.pipeline(cfg=cfg, query="0.0, 1.0", overrides=["model.degree=0"])
+    assert constant[0] == pytest.approx(constant[1])
+
+
+def test_an_override_inside_the_workflow_is_checked_against_the_schema():
+    cfg = compose_config("extra_inputs", SMALL_DATA)
+    with pytest.raises(Exception, match="model.degree"):
+        extra_inputs.pipeline(cfg=cfg, query="0.0", overrides=["model.degree=abc"])
+
+
+def test_extra_inputs_main_reads_its_inputs_from_the_config():
+    cfg = compose_config("extra_inputs", [*SMALL_DATA, 'query="2.0"', 'overrides=["model.l2=0.5"]'])
+    assert extra_inputs.main.__wrapped__(cfg) == extra_inputs.pipeline(
+        cfg=cfg, query="2.0", overrides=["model.l2=0.5"]
+    )
+
+
+def test_a_bad_query_names_the_value():
+    with pytest.raises(Exception, match="separated by spaces or commas, got 'one, two'"):
+        extra_inputs.pipeline(cfg=compose_config("extra_inputs"), query="one, two", overrides=[])
+
+
+def test_only_the_tasks_whose_sub_config_changed_run_again(tmp_path):
+    def run(*overrides: str) -> set[str]:
+        with task_cache(tmp_path) as executed:
+            multi_task.pipeline(cfg=compose_config("multi_task", [*SMALL_DATA, *overrides]))
+        return {name.rpartition(".")[2] for name in executed} - {"split_config"}
+
+    assert run() == {"prepare_data", "train", "evaluate"}
+    assert run() == set()
+    assert run("evaluate.min_r2=0.5") == {"evaluate"}
+    assert run("model=linear") == {"train", "evaluate"}
+    assert run("data.seed=1") == {"prepare_data", "train", "evaluate"}
