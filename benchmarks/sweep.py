@@ -1,9 +1,10 @@
 """5. Sweep scaling: ``-m`` sweeps of 1, 4 and 16 jobs in package mode and in remote mode.
 
-Remote mode runs against the baked project's own stand-in flyteadmin (tests/support/flyteadmin.py, on
-127.0.0.1), which records every call. Code is registered once per sweep, whatever its size: only
-one launch plan and one execution are added per job. That is asserted, from the package's
-contents (package mode) and from the calls the stand-in received (remote mode).
+Remote mode runs against the baked project's own stand-in flyteadmin
+(tests/support/flyteadmin.py, on 127.0.0.1), which records every call. Code is registered once per
+sweep, whatever its size: only one launch plan and one execution are added per job. That is
+asserted, from the package's contents (package mode) and from the calls the stand-in received
+(remote mode).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ EXPECTED_FILES = {
     ".dockerignore",
     ".gitignore",
     ".pre-commit-config.yaml",
+    ".python-version",
     "Dockerfile",
     "Makefile",
     "README.md",
@@ -53,21 +54,30 @@ EXPECTED_FILES = {
     "src/demand_forecast/metrics.py",
     "src/demand_forecast/model.py",
     "src/demand_forecast/workflows/__init__.py",
+    "src/demand_forecast/workflows/caching.py",
+    "src/demand_forecast/workflows/configs.py",
     "src/demand_forecast/workflows/extra_inputs.py",
     "src/demand_forecast/workflows/multi_task.py",
     "src/demand_forecast/workflows/single_task.py",
     "src/demand_forecast/workflows/tasks.py",
     "tests/conftest.py",
-    "tests/flyteadmin.py",
-    "tests/job_returns.py",
-    "tests/test_cache.py",
+    "tests/support/__init__.py",
+    "tests/support/flyteadmin.py",
+    "tests/support/job_returns.py",
+    "tests/support/literals.py",
+    "tests/support/project.py",
+    "tests/support/scripts.py",
+    "tests/support/tasks.py",
+    "tests/test_caching.py",
+    "tests/test_config_errors.py",
     "tests/test_configs.py",
     "tests/test_discovery.py",
-    "tests/test_execute.py",
+    "tests/test_example_execute.py",
+    "tests/test_example_logic.py",
+    "tests/test_example_pipeline.py",
     "tests/test_images.py",
     "tests/test_launcher_local.py",
     "tests/test_lint_config.py",
-    "tests/test_logic.py",
     "tests/test_package.py",
     "tests/test_remote.py",
     "tests/test_versioning.py",
@@ -118,7 +128,8 @@ def test_every_file_parses(project):
 def test_answers_shape_the_project(project):
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())["project"]
     assert pyproject["name"] == "demand-forecast"
-    assert pyproject["requires-python"] == ">=3.11"
+    assert pyproject["requires-python"] == ">=3.11,<3.13"
+    assert (project / ".python-version").read_text() == "3.11\n"
     launcher = yaml.safe_load((project / "conf/hydra/launcher/flyte.yaml").read_text())
     assert launcher["connection"]["endpoint"] == "localhost:30080"
     assert launcher["project"] == "demand-forecast"
@@ -140,7 +151,8 @@ def test_answers_reach_every_place_they_name(tmp_path):
     assert project.name == "churn-model"
     assert (project / "src/churn_model/workflows/multi_task.py").is_file()
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
-    assert pyproject["project"]["requires-python"] == ">=3.12"
+    assert pyproject["project"]["requires-python"] == ">=3.12,<3.13"
+    assert (project / ".python-version").read_text() == "3.12\n"
     assert pyproject["tool"]["ruff"]["target-version"] == "py312"
     launcher = yaml.safe_load((project / "conf/hydra/launcher/flyte.yaml").read_text())
     assert launcher["_target_"].startswith("hydra_plugins.churn_model_launcher.")

@@ -3,13 +3,13 @@
 For each: the exact file set, no template markup left, every TOML/YAML/JSON/Python file parses,
 ruff (with the project's own config, so its Python target), hadolint and the file hygiene checks of
 `make lint` pass, and the CI pipeline is valid YAML that matches its provider's schema and names
-the right commands. One combination per option value (slow) installs the baked project and runs
-its own `make lint test`.
+the right commands. One combination per option value (slow) runs the baked project's own
+`make install lint test` as a user would, with nothing choosing the interpreter for it: the venv
+must be on the Python the project names, whatever this machine's python3 is.
 """
 
 from __future__ import annotations
 
-import glob
 import itertools
 import json
 import os
@@ -35,7 +35,7 @@ CI_SCHEMA = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
 # What every pipeline runs, in this order, and the opt-in job that registers on the cluster.
 CI_COMMANDS = ["make install", "make lint", "make test", "make package"]
 REGISTER_COMMAND = "make register"
-# One full run per option value; see find_python for interpreters this machine lacks.
+# One full run per option value.
 FULL_RUNS = [("3.10", "gitlab"), ("3.11", "none"), ("3.12", "github")]
 
 
@@ -101,6 +101,17 @@ def test_hadolint_is_clean(baked):
     assert f"python:{python_version}-" in dockerfile.read_text("utf-8")
     result = run([str(TOOLS / "hadolint"), "Dockerfile"], project)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_file_names_the_projects_python(baked):
+    """`make install`, the package metadata and the image agree (CI: see the pipeline test)."""
+    python_version, _, project = baked
+    assert (project / ".python-version").read_text("utf-8") == f"{python_version}\n"
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))
+    assert pyproject["project"]["requires-python"] == f">={python_version},<3.13"  # flytekit's
+    dockerfile = (project / "Dockerfile").read_text("utf-8")
+    assert f"ARG BASE_IMAGE=python:{python_version}-slim-bookworm\n" in dockerfile
+    assert ".python-version" not in (project / ".dockerignore").read_text("utf-8")  # not in images
 
 
 def test_file_hygiene_is_clean(baked):
@@ -174,59 +185,81 @@ def test_ci_pipeline_names_only_make_targets_that_exist(baked):
 # The baked project's own commands --------------------------------------------------------------
 
 
-def find_python(version: str) -> str | None:
-    """An interpreter of ``version`` on this machine, or None.
+def python_is_needed(version: str) -> str:
+    """The one line `make install` prints when uv can neither find nor download the Python."""
+    return (
+        f"Python {version} is needed (.python-version) and uv can neither find nor download it:"
+        f" install it with 'uv python install {version}', 'pyenv install {version}'"
+        f" or your OS's python{version} package"
+    )
 
-    uv cannot download interpreters here, so the project's venv needs one that is installed: on
-    PATH (``python3.12``), found by ``uv python find``, or one of pyenv's versions.
+
+def make(target: str, project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`make <target>` in the project; stdout and stderr as one text, in order."""
+    command = [shutil.which("make") or "make", "--no-print-directory", target]
+    return subprocess.run(
+        command,
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+def user_env(tmp_path: Path) -> dict[str, str]:
+    """The user's environment with HOME (Flyte's local cache) moved into ``tmp_path``.
+
+    uv's cache would move with HOME, and a user's `make install` has their normal one: UV_CACHE_DIR
+    puts it back (a cold cache would download every package again). Nothing names an interpreter.
     """
-    candidates = [shutil.which(f"python{version}"), shutil.which("python3")]
-    if shutil.which("uv"):
-        found = run(["uv", "python", "find", "--no-project", version], Path.cwd())
-        candidates.append(found.stdout.strip())
-    pyenv = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    candidates += sorted(glob.glob(f"{pyenv}/versions/{version}.*/bin/python{version}"))
-    for candidate in filter(None, candidates):
-        probe = run(
-            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], Path.cwd()
-        )
-        if probe.returncode == 0 and probe.stdout.strip() == version:
-            return candidate
-    return None
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FLYTE_")}
+    uv = shutil.which("uv") or shutil.which("uv", path=str(TOOLS))  # the one `make install` uses
+    if uv:  # (the template's venv has one when uv is not on PATH; the cache is the same)
+        env["UV_CACHE_DIR"] = run([uv, "cache", "dir"], tmp_path).stdout.strip()
+    return env | {"HOME": str(home)}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("python_version", "ci_provider"), FULL_RUNS, ids=lambda v: v)
-def test_baked_project_passes_its_own_make_lint_and_test(python_version, ci_provider, tmp_path):
-    python = find_python(python_version)
-    if python is None:
-        target = "py" + python_version.replace(".", "")
-        pytest.skip(
-            f"no Python {python_version} on this machine (uv cannot download one here); the fast"
-            f" tests lint this combination with ruff's {target} target all the same"
-        )
+def test_baked_project_passes_its_own_make_install_lint_and_test(
+    python_version, ci_provider, tmp_path
+):
     project = bake(tmp_path, python_version=python_version, ci_provider=ci_provider)
-    home = tmp_path / "home"  # the project's Flyte cache, away from the user's
-    home.mkdir()
-    # `make install` uses uv if there is one (UV_PYTHON picks the interpreter), else python3.
-    python3 = tmp_path / "bin/python3"
-    python3.parent.mkdir()
-    python3.symlink_to(python)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("FLYTE_")}
-    env |= {"PATH": f"{python3.parent}{os.pathsep}{env['PATH']}", "HOME": str(home)}
-    env["UV_PYTHON"] = python
-    if shutil.which("uv"):  # the user's uv cache: a cold one would download every package again
-        env["UV_CACHE_DIR"] = run(["uv", "cache", "dir"], tmp_path).stdout.strip()
+    env = user_env(tmp_path)
     for target in ("install", "lint", "test"):
-        result = subprocess.run(
-            ["make", "--no-print-directory", target],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        assert result.returncode == 0, f"make {target}:\n{result.stdout}{result.stderr}"
+        result = make(target, project, env)
+        if target == "install" and python_is_needed(python_version) in result.stdout:
+            pytest.skip(
+                f"make install printed its one line, {python_is_needed(python_version)!r}: no"
+                f" Python {python_version} on this machine and uv cannot download one here"
+            )
+        assert result.returncode == 0, f"make {target}:\n{result.stdout}"
     version = run([str(project / ".venv/bin/python"), "--version"], project).stdout
     assert version.startswith(f"Python {python_version}."), version
     assert " passed" in result.stdout
+
+
+@pytest.mark.slow
+def test_make_install_without_the_projects_python_says_so_in_one_line(tmp_path):
+    """No uv and no such Python on PATH, no downloads: one line, a failure, and no .venv."""
+    here = "{}.{}".format(*sys.version_info[:2])  # the python3 on PATH below
+    missing = next(version for version in OPTIONS["python_version"] if version != here)
+    project = bake(tmp_path, python_version=missing)
+    bin_dir = tmp_path / "bin"  # make, cat and a python3 of another version: nothing else
+    bin_dir.mkdir()
+    for name, target in [("make", "make"), ("cat", "cat"), ("python3", sys._base_executable)]:
+        (bin_dir / name).symlink_to(shutil.which(target))
+    env = user_env(tmp_path) | {"PATH": str(bin_dir), "UV_PYTHON_DOWNLOADS": "never"}
+    env["UV_PYTHON_INSTALL_DIR"] = str(tmp_path / "uv-pythons")  # none managed by uv either
+    result = make("install", project, env)
+    assert result.returncode != 0, result.stdout
+    *lines, last = result.stdout.splitlines()
+    bootstrap = "uv is not on PATH: installing it into .uv/ with pip"
+    assert lines == [bootstrap, python_is_needed(missing)]
+    assert re.fullmatch(r"make: \*\*\* \[Makefile:\d+: install\] Error 1", last), last
+    assert not (project / ".venv").exists()

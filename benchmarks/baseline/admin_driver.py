@@ -1,4 +1,4 @@
-"""Serve the baked project's stand-in flyteadmin (its tests/support/flyteadmin.py) and report its calls.
+"""Serve the baked project's stand-in flyteadmin (tests/support/flyteadmin.py), report its calls.
 
 Run with the project's Python and ``PYTHONPATH=<project>/tests``. Prints ``endpoint HOST:PORT``,
 then answers each ``counts`` line on stdin with a JSON object of calls received so far by method;

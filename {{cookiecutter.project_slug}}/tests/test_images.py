@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from support.project import ROOT, WORKFLOW_MODULES, WORKFLOW_NAMES, compose_config
 from infra import images
 from infra.config import ImageConfig, LauncherConfig
 from infra.errors import LauncherError
@@ -31,6 +30,7 @@ from infra.images import (
     select_builder,
     split_ref,
 )
+from support.project import ROOT, WORKFLOW_MODULES, WORKFLOW_NAMES, compose_config
 
 REPO = "registry.example.com/team/forecast"
 LOCAL_REPO = "localhost:30000/forecast"

@@ -13,14 +13,18 @@ from flyteidl.core import execution_pb2
 
 from infra.config import ConnectionConfig, NotificationConfig, ScheduleConfig
 from infra.connection import check_endpoint, flyte_config, probe
-from infra.discovery import main_workflow
 from infra.errors import LauncherError
 from infra.launch_plans import cron_schedule
 from infra.notifications import notifications
 from support.flyteadmin import FlyteAdmin, key, serving
 from support.literals import decoded, plain
-from support.project import WORKFLOW_MODULES, WORKFLOW_NAMES, compose_config, group_sweep, tasks_of
-from support.project import workflow_of
+from support.project import (
+    WORKFLOW_NAMES,
+    compose_config,
+    group_sweep,
+    tasks_of,
+    workflow_of,
+)
 from support.scripts import run_workflow_script
 
 # The sweep below runs the workflow with the most tasks, over every option of its first group.
