@@ -340,7 +340,8 @@ def run_as_pod(project: Project, package: Path, name: str, inputs: list[str], io
         "prevCheckpointPrefix": "",
     }
     args = [re.sub(r"\{\{\s*\.(\w+)\s*\}\}", lambda m: values[m[1]], arg) for arg in task["args"]]
-    assert args[0] == "pyflyte-execute" and f"{project.package}.workflows.tasks" in args
+    assert args[0] == "pyflyte-execute"
+    assert args[args.index("task-module") + 1].startswith(f"{project.package}.workflows.")
     ident = task["id"]
     env = {
         "FLYTE_INTERNAL_EXECUTION_ID": "e2e",
