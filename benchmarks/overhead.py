@@ -15,6 +15,7 @@ import shutil
 
 from harness import (
     BENCH_DIR,
+    PACKAGE,
     SCORES,
     CheckFailed,
     Context,
@@ -40,9 +41,10 @@ ABOUT = (
     "bare script."
 )
 COMPOSE = """
-import sys
+import importlib, sys
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
+importlib.import_module(sys.argv[3] + ".workflows")  # stores the configs' schemas
 with initialize_config_dir(config_dir=sys.argv[1], version_base="1.3"):
     OmegaConf.save(compose(config_name="single_task"), sys.argv[2])
 """
@@ -56,10 +58,8 @@ def run(ctx: Context) -> Section:
     folder.mkdir(parents=True, exist_ok=True)
     wrapper = folder / "pyflyte_wrapper.py"
     shutil.copy(BENCH_DIR / "baseline" / "pyflyte_wrapper.py", wrapper)
-    run_timed(
-        [project.python, "-c", COMPOSE, project.root / "conf", folder / "single_task.yaml"],
-        cwd=folder,
-    )
+    config = folder / "single_task.yaml"
+    run_timed([project.python, "-c", COMPOSE, project.root / "conf", config, PACKAGE], cwd=folder)
     pyflyte = project.root / ".venv" / "bin" / "pyflyte"
     commands = {
         "template": ([project.python, project.workflow("single_task")], {}),
