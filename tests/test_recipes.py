@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import bake
+from support.baking import baked
 
 pytestmark = pytest.mark.slow
 
@@ -71,13 +71,13 @@ def without_comment_line(block: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def changed(tmp_path_factory) -> tuple[Path, Path, dict[str, str]]:
+def changed(tmp_path_factory, cookies_session) -> tuple[Path, Path, dict[str, str]]:
     """A project baked, installed, run once, then changed by every recipe of its README;
     returns (project, HOME, outputs of the make runs by name)."""
     root = tmp_path_factory.mktemp("recipes")
     home = root / "home"
     home.mkdir()
-    project = bake(root)
+    project = baked(cookies_session.bake())
     make(project, "install", home=home)
     outputs = {"first run": make(project, "run-multi", home=home)}
     readme = Readme(project)
@@ -107,16 +107,8 @@ def changed(tmp_path_factory) -> tuple[Path, Path, dict[str, str]]:
         f"from {PACKAGE}.model import ModelConfig\nfrom {PACKAGE}.report import ReportConfig\n",
     )
     readme.says("       report: ReportConfig")
-    edit(
-        configs,
-        "class MultiTaskConfig:\n"
-        '    """``conf/multi_task.yaml``"""\n\n'
-        "    data: DataConfig\n    model: ModelConfig\n    evaluate: EvaluateConfig\n",
-        "class MultiTaskConfig:\n"
-        '    """``conf/multi_task.yaml``"""\n\n'
-        "    data: DataConfig\n    model: ModelConfig\n    evaluate: EvaluateConfig\n"
-        "    report: ReportConfig\n",
-    )
+    schema = 'class MultiTaskConfig:\n    """``conf/multi_task.yaml``"""\n\n'
+    edit(configs, schema, schema + "    report: ReportConfig\n")
     values = readme.block("report:\n  decimals: 3")
     primary = project / "conf/multi_task.yaml"
     primary.write_text(primary.read_text() + "\n" + values)
@@ -144,8 +136,8 @@ def changed(tmp_path_factory) -> tuple[Path, Path, dict[str, str]]:
         block = readme.block(f"# conf/report/{name}.yaml")
         (project / "conf/report").mkdir(exist_ok=True)
         (project / f"conf/report/{name}.yaml").write_text(without_comment_line(block))
-    readme.says("(`- report: brief` after `- model: cubic`")
-    edit(primary, "  - model: cubic\n", "  - model: cubic\n  - report: brief\n")
+    readme.says("(`- report: brief` after\n`- shared: defaults`)")
+    edit(primary, "  - shared: defaults", "  - report: brief\n  - shared: defaults")
     edit(primary, "\n" + values, "")
     outputs["group"] = make(project, "run-multi", home=home, OVERRIDES="report=precise")
 

@@ -75,8 +75,14 @@ def to_literals(workflow: WorkflowBase, values: Mapping[str, Any]) -> dict[str, 
     return literals
 
 
-def _as_python(value: Any, python_type: type) -> Any:
-    """Plain Python containers for inputs not typed as OmegaConf configs."""
-    if isinstance(value, DictConfig | ListConfig) and python_type not in (DictConfig, ListConfig):
+def plain(value: Any) -> Any:
+    """A config or config list as plain Python containers (interpolations resolved); any other
+    value as it is."""
+    if isinstance(value, DictConfig | ListConfig):
         return OmegaConf.to_container(value, resolve=True)
     return value
+
+
+def _as_python(value: Any, python_type: type) -> Any:
+    """Plain Python containers for inputs not typed as OmegaConf configs."""
+    return value if python_type in (DictConfig, ListConfig) else plain(value)

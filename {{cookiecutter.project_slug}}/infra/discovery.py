@@ -22,7 +22,10 @@ def workflow_module(task_function: Callable) -> ModuleType:
     """
     name = task_function.__module__
     if name == "__main__":
-        name = module_name(Path(inspect.getsourcefile(task_function)).resolve())
+        source = inspect.getsourcefile(task_function)
+        if source is None:
+            raise LauncherError(f"cannot tell which file defines {task_function.__qualname__}")
+        name = module_name(Path(source).resolve())
     try:
         return importlib.import_module(name)
     except ImportError as error:

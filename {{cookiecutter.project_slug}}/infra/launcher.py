@@ -4,9 +4,10 @@ from collections.abc import Callable, Sequence
 
 from hydra.core.utils import JobReturn, configure_log, setup_globals
 from hydra.types import HydraContext
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from infra.config import Mode
+from infra.settings import launcher_settings
 from infra.sweep import Sweep
 
 
@@ -20,12 +21,12 @@ def launch(
     """Run, package or register-and-execute every sweep job."""
     setup_globals()
     configure_log(config.hydra.hydra_logging, config.hydra.verbose)
-    settings = OmegaConf.to_object(config.hydra.launcher)
+    settings = launcher_settings(config)
     sweep = Sweep(settings, hydra_context, task_function, config, job_overrides, initial_job_idx)
     if settings.mode is Mode.local:
-        from infra.local import launch_local as launch_mode
+        from infra.local_mode import launch_local as launch_mode
     elif settings.mode is Mode.package:
-        from infra.package import launch_package as launch_mode
+        from infra.package_mode import launch_package as launch_mode
     else:
-        from infra.cluster import launch_remote as launch_mode
+        from infra.remote_mode import launch_remote as launch_mode
     return launch_mode(sweep)

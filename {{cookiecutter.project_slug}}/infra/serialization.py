@@ -5,6 +5,7 @@ Package and remote mode register exactly this list, so a package shows what a la
 
 from collections import OrderedDict
 from collections.abc import Iterable
+from typing import TypeAlias
 
 from flytekit import LaunchPlan
 from flytekit.configuration import FastSerializationSettings, ImageConfig, SerializationSettings
@@ -18,7 +19,7 @@ from flytekit.tools.translator import get_serializable
 from infra.config import LauncherConfig
 from infra.images import DEFAULT_IMAGE
 
-Registrable = TaskSpec | WorkflowSpec | LaunchPlanModel
+Registrable: TypeAlias = TaskSpec | WorkflowSpec | LaunchPlanModel
 # Where fast registration unpacks the source in the container: its working directory.
 FAST_DESTINATION = "."
 

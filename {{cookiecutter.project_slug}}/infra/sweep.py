@@ -69,10 +69,14 @@ def run_jobs(sweep: Sweep, jobs: Sequence[Job], function: Callable[[Job], Any]) 
     for job in jobs:
         log.info(f"\t#{job.idx} : {' '.join(job.overrides)}")
         HydraConfig.instance().set_config(job.config)
+
+        def task_function(_config: DictConfig, job: Job = job) -> Any:
+            return function(job)
+
         returns.append(
             run_job(
                 hydra_context=sweep.hydra_context,
-                task_function=lambda _config, job=job: function(job),
+                task_function=task_function,
                 config=job.config,
                 job_dir_key="hydra.sweep.dir",
                 job_subdir_key="hydra.sweep.subdir",

@@ -1,4 +1,4 @@
-"""Executing registered launch plans and workflows with new inputs (infra/remote.py, ``make
+"""Executing registered launch plans and workflows with new inputs (infra/execute_command.py, ``make
 execute``), against a stand-in flyteadmin that runs each execution's workflow in-process.
 
 Uses the example's extra-inputs workflow (its ``query`` input and its predictions): delete this
@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from infra import remote
+from infra import execute_command
+from infra.binding import plain
+from infra.executions import Execution
 from support.flyteadmin import serving
-from support.literals import decoded, plain
+from support.literals import decoded
 from support.project import ROOT, compose_config
 from support.scripts import run_workflow_script
 
 PACKAGE = "{{ cookiecutter.package_name }}"
+MODULE = f"{PACKAGE}.workflows.extra_inputs"
 SMALL_DATA = ["data.n_samples=80"]
 VERSION = "execute-1"
 QUERY = "0.0, 1.0"
@@ -53,21 +56,10 @@ def registered(tmp_path_factory):
         yield admin, launch_plan.id.name, job
 
 
-def execute(admin, *args: str) -> remote.Execution:
-    """``python -m infra.remote args`` in this process, against ``admin``."""
-    return remote.main(
-        [
-            *args,
-            "--version",
-            VERSION,
-            "--endpoint",
-            admin.endpoint,
-            "--launcher-config",
-            str(ROOT / "conf" / "hydra" / "launcher" / "flyte.yaml"),
-            "--config-dir",
-            str(ROOT / "conf"),
-        ]
-    )
+def execute(admin, *args: str, endpoint: bool = True) -> Execution:
+    """``python -m infra.execute_command --workflow <extra_inputs> args`` in this process."""
+    flags = ["--endpoint", admin.endpoint] if endpoint else []
+    return execute_command.main(["--workflow", MODULE, "--version", VERSION, *flags, *args])
 
 
 def last_execution_inputs(admin) -> dict:
@@ -109,10 +101,10 @@ def test_a_launch_plan_runs_on_its_defaults_without_waiting(registered):
 def test_a_workflow_takes_its_config_from_the_local_primary_config(registered):
     admin, _, _ = registered
     with pytest.raises(SystemExit, match=r"needs inputs \['overrides', 'query'\]"):
-        execute(admin, "--workflow", f"{PACKAGE}.workflows.extra_inputs")
+        execute(admin)
     inputs = ["--input", "query=0.5", 'overrides=["model.l2=0.1"]']
     overrides = ["--override", "data.n_samples=50"]
-    execute(admin, "--workflow", f"{PACKAGE}.workflows.extra_inputs", *inputs, *overrides)
+    execute(admin, *inputs, *overrides)
     inputs = last_execution_inputs(admin)
     assert decoded(inputs["cfg"]) == plain(compose_config("extra_inputs", ["data.n_samples=50"]))
     assert decoded(inputs["overrides"], list[str]) == ["model.l2=0.1"]
@@ -122,7 +114,7 @@ def test_a_workflow_takes_its_config_from_the_local_primary_config(registered):
     ("args", "message"),
     [
         (["--launch-plan", "nope"], f"launch plan nope version {VERSION} is not registered in"),
-        (["--workflow", "nope.pipeline"], "workflow nope.pipeline version"),
+        (["--config-name", "nope"], "config 'nope' with []: Cannot find primary config 'nope'"),
         (["--override", "model.degre=2"], "cannot apply overrides ['model.degre=2']"),
         (["--input", "nope=1"], "unknown inputs ['nope']"),
         (["--input", "query"], "--input takes NAME=VALUE, got 'query'"),
@@ -130,7 +122,7 @@ def test_a_workflow_takes_its_config_from_the_local_primary_config(registered):
 )
 def test_mistakes_are_explained(registered, args, message):
     admin, launch_plan, _ = registered
-    if "--launch-plan" not in args and "--workflow" not in args:
+    if "--launch-plan" not in args and "--config-name" not in args:
         args = ["--launch-plan", launch_plan, *args]
     with pytest.raises(SystemExit) as exit_info:
         execute(admin, *args)
@@ -142,6 +134,7 @@ def test_make_execute_runs_a_launch_plan_with_a_changed_extra_input(registered):
     admin, launch_plan, _ = registered
     variables = {
         "BIN": Path(sys.executable).parent,
+        "WORKFLOW": "extra_inputs",
         "LAUNCH_PLAN": launch_plan,
         "VERSION": VERSION,
         "INPUTS": "query='1.5, -1.5'",
@@ -157,7 +150,26 @@ def test_make_execute_runs_a_launch_plan_with_a_changed_extra_input(registered):
     assert "o0 = [" in result.stdout
 
 
+def test_the_primary_configs_launcher_settings_are_the_ones_used(registered, tmp_path):
+    admin, launch_plan, _ = registered
+    conf = tmp_path / "conf"
+    shutil.copytree(ROOT / "conf", conf)
+    primary = conf / "extra_inputs.yaml"
+    settings = "hydra:\n  launcher:\n    project: elsewhere\n"
+    settings += f"    connection:\n      endpoint: {admin.endpoint}\n"
+    primary.write_text(primary.read_text() + settings)
+    with pytest.raises(SystemExit) as exit_info:  # the endpoint is the primary config's too
+        execute(admin, "--config-dir", str(conf), "--launch-plan", launch_plan, endpoint=False)
+    assert "is not registered in elsewhere/development" in str(exit_info.value)
+
+
 def test_the_command_line_explains_itself():
-    help_text = remote.parser().format_help()
-    for option in ("--launch-plan", "--workflow", "--input", "--override", "--wait"):
-        assert option in help_text
+    command = [sys.executable, "-m", "infra.execute_command"]
+    shown = subprocess.run([*command, "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert shown.returncode == 0
+    assert "Without ``--launch-plan`` the workflow's own launch plan runs." in shown.stdout
+    refused = subprocess.run(
+        [*command, "--workflow", MODULE, "--version", ""], cwd=ROOT, capture_output=True, text=True
+    )
+    assert refused.returncode == 2
+    assert "--version needs the registered version (VERSION= for make execute)" in refused.stderr

@@ -1,4 +1,5 @@
-"""The image step (infra/images.py): which builder, which commands, checks before anything runs.
+"""The image step (infra/images.py, builders.py, registry.py, image_command.py): which builder,
+which commands, checks before anything runs.
 
 Builders, skopeo and registries are stand-ins here (scripts on a private PATH, a registry on
 127.0.0.1) so every path runs in milliseconds; the template's own tests build a real image.
@@ -16,20 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from infra import images
+from infra import builders, image_command
+from infra.builders import build_command, push_command, select_builder
 from infra.config import ImageConfig, LauncherConfig
 from infra.errors import LauncherError
-from infra.images import (
-    build_command,
-    distinct_images,
-    image_refs,
-    is_local_registry,
-    plan_images,
-    prepare_images,
-    push_command,
-    select_builder,
-    split_ref,
-)
+from infra.images import distinct_images, image_refs, image_steps, prepare_images
+from infra.registry import is_local_registry, split_ref
 from support.project import ROOT, WORKFLOW_MODULES, WORKFLOW_NAMES, compose_config
 
 REPO = "registry.example.com/team/forecast"
@@ -134,10 +127,11 @@ def test_build_commands_are_argument_lists_with_the_image_ref_as_build_arg():
     common += ["--build-arg", "BASE_IMAGE=python:3.11-slim-bookworm"]
     common += ["--build-arg", f"FLYTE_INTERNAL_IMAGE={REPO}:v1", "--platform", "linux/amd64"]
     common += [str(ROOT)]
-    assert build_command("docker", planned, ROOT) == ["docker", "build", *common]
-    assert build_command("podman", planned, ROOT) == ["podman", "build", *common]
+    ref, config = planned.ref, planned.config
+    assert build_command("docker", ref, config, ROOT) == ["docker", "build", *common]
+    assert build_command("podman", ref, config, ROOT) == ["podman", "build", *common]
     # buildah reuses cached layers only when asked: without --layers nothing is cached.
-    assert build_command("buildah", planned, ROOT) == ["buildah", "build", "--layers", *common]
+    assert build_command("buildah", ref, config, ROOT) == ["buildah", "build", "--layers", *common]
 
 
 def test_push_commands_know_that_a_registry_on_this_machine_speaks_plain_http():
@@ -160,7 +154,7 @@ def test_one_build_per_distinct_image_then_one_push_each(tools):
             "gpu": ImageConfig(repository=f"{REPO}-gpu", build_args={"EXTRA": "cuda"}),
         },
     )
-    plan = plan_images(three, image_refs(three, "v1"))
+    plan = image_steps(three, image_refs(three, "v1"), ROOT)
     assert [image.names for image in plan.images] == [["default", "same"], ["gpu"]]
     assert [command[:2] for command in plan.commands] == [["buildah", "build"]] * 2 + [
         ["buildah", "push"]
@@ -186,7 +180,7 @@ def test_a_missing_dockerfile_is_an_error_before_anything_runs(tools):
         images={"default": ImageConfig(repository=REPO, dockerfile="nope/Dockerfile")}
     )
     with pytest.raises(LauncherError, match="no Dockerfile at .*nope/Dockerfile"):
-        prepare_images(broken, "v1", image_refs(broken, "v1"))
+        prepare_images(broken, image_refs(broken, "v1"), ROOT)
     assert tools.calls == [["info"]]
 
 
@@ -235,10 +229,10 @@ def test_a_missing_builder_fails_before_any_network_call(tools, monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("network call before the builder was checked")
 
-    monkeypatch.setattr(images.urllib.request, "urlopen", no_network)
-    monkeypatch.setattr(images.subprocess, "Popen", no_network)
+    monkeypatch.setattr("infra.registry.urllib.request.urlopen", no_network)
+    monkeypatch.setattr(builders.subprocess, "Popen", no_network)
     with pytest.raises(LauncherError, match="cannot build images here"):
-        prepare_images(settings(), "v1", image_refs(settings(), "v1"))
+        prepare_images(settings(), image_refs(settings(), "v1"), ROOT)
 
 
 # --- running ------------------------------------------------------------------------------------
@@ -246,7 +240,7 @@ def test_a_missing_builder_fails_before_any_network_call(tools, monkeypatch):
 
 def test_prepare_builds_then_pushes_with_the_chosen_builder(tools, capsys):
     tools.add("podman")
-    prepare_images(settings(builder="podman"), "v1", {"default": f"{REPO}:v1"})
+    prepare_images(settings(builder="podman"), {"default": f"{REPO}:v1"}, ROOT)
     assert [call[0] for call in tools.calls] == ["info", "build", "push"]
     assert tools.calls[1][-1] == str(ROOT)
     assert f"+ podman push {REPO}:v1 docker://{REPO}:v1" in capsys.readouterr().out
@@ -254,14 +248,14 @@ def test_prepare_builds_then_pushes_with_the_chosen_builder(tools, capsys):
 
 def test_push_false_only_builds(tools):
     tools.add("buildah")
-    prepare_images(settings(builder="buildah", push=False), "v1", {"default": f"{REPO}:v1"})
+    prepare_images(settings(builder="buildah", push=False), {"default": f"{REPO}:v1"}, ROOT)
     assert [call[0] for call in tools.calls] == ["build"]
 
 
 def test_a_failing_build_names_the_command_its_exit_code_and_output(tools):
     tools.add("buildah", exit_code=3, output="STEP 4/9: RUN uv sync\nerror: resolution failed")
     with pytest.raises(LauncherError) as error:
-        prepare_images(settings(builder="buildah"), "v1", {"default": f"{REPO}:v1"})
+        prepare_images(settings(builder="buildah"), {"default": f"{REPO}:v1"}, ROOT)
     message = str(error.value)
     command = r"`buildah build --layers --file \S+/Dockerfile --tag \S+:v1 .*`"
     assert re.search(f"{command} failed", message)
@@ -319,10 +313,10 @@ def test_build_false_checks_the_registry_over_http(tools, caplog, token):
     with registry({"team/app:v1"}, token) as host:
         present = settings(build=False, images={"default": ImageConfig(f"{host}/team/app")})
         caplog.set_level("INFO")
-        prepare_images(present, "v1", image_refs(present, "v1"))
+        prepare_images(present, image_refs(present, "v1"), ROOT)
         assert f"{host}/team/app:v1 is in its registry (HEAD http://{host}" in caplog.text
         with pytest.raises(LauncherError, match=f"not in their registry: {host}/team/app:v2"):
-            prepare_images(present, "v2", image_refs(present, "v2"))
+            prepare_images(present, image_refs(present, "v2"), ROOT)
     assert tools.calls == []  # no builder involved
 
 
@@ -330,7 +324,7 @@ def test_build_false_says_so_when_it_cannot_check(tools, caplog):
     with registry(set()) as host:
         pass  # stopped: nothing answers there any more
     gone = settings(build=False, images={"default": ImageConfig(f"{host}/app")})
-    prepare_images(gone, "v1", image_refs(gone, "v1"))
+    prepare_images(gone, image_refs(gone, "v1"), ROOT)
     assert f"could not check that {host}/app:v1: the registry at http://{host}" in caplog.text
 
 
@@ -338,13 +332,13 @@ def test_build_false_prefers_skopeo_which_knows_the_users_login(tools):
     tools.add("skopeo", exit_code=1, output="Error: reading manifest v9: manifest unknown")
     tools.add("docker")
     with pytest.raises(LauncherError, match="manifest unknown"):
-        prepare_images(settings(build=False), "v9", {"default": f"{REPO}:v9"})
+        prepare_images(settings(build=False), {"default": f"{REPO}:v9"}, ROOT)
     assert tools.calls == [["inspect", "--raw", f"docker://{REPO}:v9"]]
 
 
 def test_build_false_uses_docker_manifest_inspect_without_skopeo(tools):
     tools.add("docker")
-    prepare_images(settings(build=False), "v1", {"default": f"{LOCAL_REPO}:v1"})
+    prepare_images(settings(build=False), {"default": f"{LOCAL_REPO}:v1"}, ROOT)
     assert tools.calls == [["manifest", "inspect", "--insecure", f"{LOCAL_REPO}:v1"]]
 
 
@@ -357,7 +351,7 @@ WORKFLOW = WORKFLOW_MODULES[WORKFLOW_NAMES[0]].__name__
 def test_the_command_line_builds_what_a_launch_would(tools, capsys):
     tools.add("buildah")
     arguments = ["--workflow", WORKFLOW, "hydra.launcher.builder=buildah"]
-    code = images.main([*arguments, "hydra.launcher.version=cli-1"])
+    code = image_command.main([*arguments, "hydra.launcher.version=cli-1"])
     assert code == 0, capsys.readouterr().err
     launcher = compose_config(WORKFLOW_NAMES[0], hydra=True).hydra.launcher
     repository = launcher.images.default.repository
@@ -368,7 +362,7 @@ def test_the_command_line_builds_what_a_launch_would(tools, capsys):
 
 def test_the_command_line_reports_errors_plainly(tools, capsys):
     arguments = ["--workflow", WORKFLOW, "hydra.launcher.builder=podman"]
-    assert images.main([*arguments, "hydra.launcher.version=v1"]) == 1
+    assert image_command.main([*arguments, "hydra.launcher.version=v1"]) == 1
     assert capsys.readouterr().err.startswith("error: cannot build images here: podman is not")
 
 

@@ -22,6 +22,7 @@ HOOK_COMMANDS = {
     "ruff-check": "ruff check",
     "ruff-format": "ruff format --check",
     "hadolint": "hadolint",
+    "mypy": "mypy",
 }
 HYGIENE_COMMAND = "tools/check_files.py"  # one command for all the checks it names
 # The PyPI package of the tool that a versioned hook repository runs.

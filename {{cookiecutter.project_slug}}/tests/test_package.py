@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from flyteidl.admin import launch_plan_pb2, task_pb2, workflow_pb2
 
-from infra.binding import CONFIG_INPUT
-from support.literals import decoded, plain
+from infra.binding import CONFIG_INPUT, plain
+from support.literals import decoded
 from support.project import (
     WORKFLOW_NAMES,
     compose_config,

@@ -11,13 +11,14 @@ import pytest
 from flyteidl.admin import launch_plan_pb2, workflow_pb2
 from flyteidl.core import execution_pb2
 
+from infra.binding import plain
 from infra.config import ConnectionConfig, NotificationConfig, ScheduleConfig
 from infra.connection import check_endpoint, flyte_config, probe
 from infra.errors import LauncherError
 from infra.launch_plans import cron_schedule
 from infra.notifications import notifications
 from support.flyteadmin import FlyteAdmin, key, serving
-from support.literals import decoded, plain
+from support.literals import decoded
 from support.project import (
     WORKFLOW_NAMES,
     compose_config,

@@ -2,17 +2,13 @@
 same inputs as the launcher's binding rule does for ``python x.py -m``."""
 
 import pytest
-from omegaconf import DictConfig, OmegaConf
 
-from infra.binding import bind_inputs
+from infra.binding import bind_inputs, plain
 from support.project import WORKFLOW_MODULES, WORKFLOW_NAMES, compose_config, workflow_of
 
 
-def plain(values: dict) -> dict:
-    return {
-        name: OmegaConf.to_container(value) if isinstance(value, DictConfig) else value
-        for name, value in values.items()
-    }
+def plain_inputs(values: dict) -> dict:
+    return {name: plain(value) for name, value in values.items()}
 
 
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)
@@ -28,4 +24,5 @@ def test_main_runs_the_workflow_on_the_inputs_the_launcher_binds(name, monkeypat
     monkeypatch.setattr(module, attribute, recorded)
     module.main.__wrapped__(compose_config(name))
     (inputs,) = calls
-    assert plain(inputs) == plain(bind_inputs(workflow, compose_config(name, hydra=True), {}))
+    bound = bind_inputs(workflow, compose_config(name, hydra=True), {})
+    assert plain_inputs(inputs) == plain_inputs(bound)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 class EvaluateConfig:
     """Schema of the ``evaluate`` config: the bar a model must reach."""
 
-    min_r2: float
+    min_r2: float = 0.9  # the r2 a model must reach to pass
 
 
 @dataclass

@@ -53,12 +53,13 @@ def compose_config(name: str, overrides=(), hydra: bool = False) -> DictConfig:
 
 
 def groups_of(name: str) -> dict[str, list[str]]:
-    """The config groups the primary config ``name`` selects, each with all its options."""
-    choices = compose_config(name, hydra=True).hydra.runtime.choices
+    """The config groups the primary config ``name`` selects, each with all its options (not
+    ``shared``, whose one option adds to the config's top level rather than a node of its own)."""
+    config = compose_config(name, hydra=True)
     return {
         group: sorted(path.stem for path in (CONF_DIR / group).glob("*.yaml"))
-        for group in choices
-        if not group.startswith("hydra/") and (CONF_DIR / group).is_dir()
+        for group in config.hydra.runtime.choices
+        if group in config and (CONF_DIR / group).is_dir()
     }
 
 

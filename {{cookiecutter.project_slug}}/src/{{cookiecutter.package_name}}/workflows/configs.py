@@ -4,10 +4,12 @@ Each workflow's primary config (``conf/<workflow>.yaml``) starts its defaults li
 ``<workflow>_schema``, stored below. A value of the wrong type or a key the schema does not have
 then fails when the config is composed, naming the key and the value, before any task runs. The
 config groups' schemas live beside the logic they configure (``DataConfig`` in ``data.py``, ...);
-a field without a default is a value the config must supply (``???``).
+a field without a default is a value the config must supply (``???``); a sub-config whose fields
+all have defaults can default to them (``field(default_factory=EvaluateConfig)``). ``kw_only``
+lets a field without a default follow one with a default, so a new field can go anywhere.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hydra.core.config_store import ConfigStore
 
@@ -16,25 +18,25 @@ from {{ cookiecutter.package_name }}.metrics import EvaluateConfig
 from {{ cookiecutter.package_name }}.model import ModelConfig
 
 
-@dataclass
+@dataclass(kw_only=True)
 class SingleTaskConfig:
     """``conf/single_task.yaml``"""
 
     data: DataConfig
     model: ModelConfig
-    evaluate: EvaluateConfig
+    evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class MultiTaskConfig:
     """``conf/multi_task.yaml``"""
 
     data: DataConfig
     model: ModelConfig
-    evaluate: EvaluateConfig
+    evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ExtraInputsConfig:
     """``conf/extra_inputs.yaml``: the config, plus the workflow's data inputs."""
 

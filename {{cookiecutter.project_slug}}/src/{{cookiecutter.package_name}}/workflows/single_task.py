@@ -9,7 +9,7 @@ import logging
 
 import hydra
 from flytekit import task, workflow
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from {{ cookiecutter.package_name }}.data import make_dataset
 from {{ cookiecutter.package_name }}.metrics import Scores, score
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 @task(cache=CODE_CACHE)
 def fit_and_score(cfg: DictConfig) -> Scores:
     """Generate data, fit the model and score it, all in one task."""
-    data = make_dataset(**OmegaConf.to_container(cfg.data))
+    data = make_dataset(**cfg.data)
     coefficients = fit(data.x_train, data.y_train, degree=cfg.model.degree, l2=cfg.model.l2)
     scores = score(data.y_test, predict(coefficients, data.x_test), min_r2=cfg.evaluate.min_r2)
     log.info(f"fit_and_score: {scores}")

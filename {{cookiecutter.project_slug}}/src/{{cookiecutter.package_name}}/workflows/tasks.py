@@ -7,6 +7,7 @@ function it calls) re-runs that task.
 
 import logging
 import re
+from typing import cast
 
 from flytekit import task
 from omegaconf import DictConfig, OmegaConf
@@ -22,13 +23,13 @@ log = logging.getLogger(__name__)
 @task(cache=CODE_CACHE)
 def apply_overrides(cfg: DictConfig, overrides: list[str]) -> DictConfig:
     """Apply dotted ``key=value`` overrides, e.g. ``model.degree=2``, to the config."""
-    return OmegaConf.merge(cfg, OmegaConf.from_dotlist(overrides))
+    return cast(DictConfig, OmegaConf.merge(cfg, OmegaConf.from_dotlist(overrides)))
 
 
 @task(cache=CODE_CACHE)
 def prepare_data(cfg: DictConfig) -> Dataset:
     """Generate the train and test samples."""
-    data = make_dataset(**OmegaConf.to_container(cfg))
+    data = make_dataset(cfg.coefficients, cfg.n_samples, cfg.noise, cfg.test_fraction, cfg.seed)
     log.info(f"prepare_data: {len(data.x_train)} train and {len(data.x_test)} test samples")
     return data
 

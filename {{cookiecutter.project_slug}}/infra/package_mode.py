@@ -15,11 +15,11 @@ from flytekit.constants import CopyFileDetection
 from flytekit.tools.fast_registration import FastPackageOptions
 from flytekit.tools.repo import package
 from hydra.core.utils import JobReturn
-from omegaconf import DictConfig, ListConfig, OmegaConf
 
+from infra.binding import plain
 from infra.config import LauncherConfig
 from infra.discovery import source_root
-from infra.plan import Plan, make_plan
+from infra.launch import Launch, prepare_launch
 from infra.serialization import registrable_entities, serialization_settings
 from infra.sweep import Sweep, run_jobs
 
@@ -29,51 +29,44 @@ log = logging.getLogger(__name__)
 def launch_package(sweep: Sweep) -> list[JobReturn]:
     """Write the package and its manifest; each job returns its launch plan's name."""
     settings = sweep.settings
-    plan = make_plan(sweep)
-    serialization = serialization_settings(settings, plan.version, plan.images)
-    entities = registrable_entities(plan.workflow, plan.launch_plans.values(), serialization)
+    launch = prepare_launch(sweep)
+    serialization = serialization_settings(settings, launch.version, launch.images)
+    entities = registrable_entities(launch.workflow, launch.launch_plans.values(), serialization)
     folder = Path(settings.package_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{plan.module.__name__.rpartition('.')[2]}-{plan.version}"
+    stem = f"{launch.module.__name__.rpartition('.')[2]}-{launch.version}"
     output = folder / f"{stem}.tgz"
     fast = FastPackageOptions([], copy_style=CopyFileDetection.ALL)
     package(
         entities,
-        source=str(source_root(plan.module)),
+        source=str(source_root(launch.module)),
         output=str(output),
         fast_options=fast if settings.fast_register else None,
     )
     manifest = folder / f"{stem}.json"
     manifest.write_text(
-        json.dumps(manifest_of(plan, settings, output), indent=2, default=str) + "\n"
+        json.dumps(manifest_of(launch, settings, output), indent=2, default=str) + "\n"
     )
-    log.info(f"Wrote {output} and {manifest}: {len(entities)} entities, version {plan.version}")
-    return run_jobs(sweep, plan.jobs, lambda job: plan.launch_plans[job.idx].name)
+    log.info(f"Wrote {output} and {manifest}: {len(entities)} entities, version {launch.version}")
+    return run_jobs(sweep, launch.jobs, lambda job: launch.launch_plans[job.idx].name)
 
 
-def manifest_of(plan: Plan, settings: LauncherConfig, output: Path) -> dict[str, Any]:
+def manifest_of(launch: Launch, settings: LauncherConfig, output: Path) -> dict[str, Any]:
     """What the package holds, for people and scripts: register it, then run its launch plans."""
     return {
         "package": output.name,
         "project": settings.project,
         "domain": settings.domain,
-        "version": plan.version,
-        "workflow": plan.workflow.name,
-        "images": plan.images,
+        "version": launch.version,
+        "workflow": launch.workflow.name,
+        "images": launch.images,
         "launch_plans": [
             {
-                "name": plan.launch_plans[job.idx].name,
+                "name": launch.launch_plans[job.idx].name,
                 "job": job.idx,
                 "overrides": job.overrides,
-                "inputs": {name: _plain(value) for name, value in job.inputs.items()},
+                "inputs": {name: plain(value) for name, value in job.inputs.items()},
             }
-            for job in plan.jobs
+            for job in launch.jobs
         ],
     }
-
-
-def _plain(value: Any) -> Any:
-    """JSON-friendly form of an input value."""
-    if isinstance(value, DictConfig | ListConfig):
-        return OmegaConf.to_container(value, resolve=True)
-    return value

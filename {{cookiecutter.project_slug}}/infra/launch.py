@@ -1,0 +1,42 @@
+"""What a package or a cluster launch registers, worked out offline and checked before any
+image build or network call: the workflow, each job's inputs and launch plan, version, images."""
+
+from dataclasses import dataclass
+from types import ModuleType
+
+from flytekit import LaunchPlan
+from flytekit.core.workflow import WorkflowBase
+
+from infra.discovery import main_workflow, workflow_module
+from infra.images import image_refs
+from infra.launch_plans import cron_schedule, job_launch_plan
+from infra.notifications import notifications
+from infra.settings import launch_version
+from infra.sweep import Job, Sweep, load_jobs
+
+
+@dataclass
+class Launch:
+    """A launch worked out; ``launch_plans`` maps each job's index to its launch plan."""
+
+    module: ModuleType
+    workflow: WorkflowBase
+    jobs: list[Job]
+    launch_plans: dict[int, LaunchPlan]
+    version: str
+    images: dict[str, str]
+
+
+def prepare_launch(sweep: Sweep) -> Launch:
+    """Discover, validate, bind and convert every job's inputs, and derive the version."""
+    settings = sweep.settings
+    module = workflow_module(sweep.task_function)
+    workflow = main_workflow(module, settings.workflow)
+    schedule = cron_schedule(settings.schedule)
+    alerts = notifications(settings.notifications)
+    jobs = load_jobs(sweep, workflow)
+    version = launch_version(module, sweep.config, settings)
+    launch_plans = {
+        job.idx: job_launch_plan(workflow, job.literals, schedule, alerts) for job in jobs
+    }
+    return Launch(module, workflow, jobs, launch_plans, version, image_refs(settings, version))
