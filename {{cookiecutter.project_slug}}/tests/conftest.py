@@ -1,10 +1,13 @@
-"""Fixtures: an isolated HOME for every test, and a stand-in flyteadmin."""
+"""Fixtures: an isolated HOME for every test, a stand-in flyteadmin, stand-in tools, a small
+config. Helpers that are not fixtures live in tests/support/."""
 
 import os
 
 import pytest
+from omegaconf import DictConfig, OmegaConf
 
 from support.flyteadmin import serving
+from support.tools import Tools
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -26,3 +29,16 @@ def flyteadmin():
     """A stand-in flyteadmin on 127.0.0.1 recording requests (tests/support/flyteadmin.py)."""
     with serving() as admin:
         yield admin
+
+
+@pytest.fixture
+def tools(tmp_path, monkeypatch) -> Tools:
+    """A PATH holding only the stand-in tools that a test adds with ``tools.add(name, ...)``;
+    every call of a stand-in is recorded in ``tools.calls`` as its argument list."""
+    return Tools(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def small_config() -> DictConfig:
+    """A job config of two small sub-configs, for tests of the launcher's parts."""
+    return OmegaConf.create({"model": {"degree": 1, "l2": 0.0}, "query": "0.5"})

@@ -72,9 +72,9 @@ def needs_text(cfg: DictConfig, text: str) -> str:
     return shout(text=text)
 
 
-def test_an_input_with_no_value_is_named():
-    config = OmegaConf.create({"model": {"degree": 1}})
+def test_an_input_with_no_value_is_named(small_config):
     with pytest.raises(LauncherError, match=r"inputs with no value: \['text'\]"):
-        bind_inputs(needs_text, config, {})
-    assert bind_inputs(needs_text, config, {"text": "hi"})["text"] == "hi"
-    assert bind_inputs(needs_text, OmegaConf.create({"text": "top"}), {})["text"] == "top"
+        bind_inputs(needs_text, small_config, {})
+    assert bind_inputs(needs_text, small_config, {"text": "hi"})["text"] == "hi"
+    bound = bind_inputs(needs_text, OmegaConf.merge(small_config, {"text": "top"}), {})
+    assert bound["text"] == "top" and bound["cfg"].model.degree == 1

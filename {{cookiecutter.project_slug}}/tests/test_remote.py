@@ -2,8 +2,6 @@
 (tests/flyteadmin.py) that records what FlyteRemote sent."""
 
 import json
-import re
-import socket
 import time
 from typing import NamedTuple
 
@@ -12,13 +10,9 @@ from flyteidl.admin import launch_plan_pb2, workflow_pb2
 from flyteidl.core import execution_pb2
 
 from infra.binding import plain
-from infra.config import ConnectionConfig, NotificationConfig, ScheduleConfig
-from infra.connection import check_endpoint, flyte_config, probe
-from infra.errors import LauncherError
-from infra.launch_plans import cron_schedule
-from infra.notifications import notifications
 from support.flyteadmin import FlyteAdmin, key, serving
 from support.literals import decoded
+from support.ports import free_port
 from support.project import (
     WORKFLOW_NAMES,
     compose_config,
@@ -235,72 +229,3 @@ def test_a_missing_image_tool_is_reported_before_any_network_call(tmp_path):
     )
     assert "cannot build images here: docker is not on PATH" in output
     assert endpoint not in output
-
-
-def test_the_probe_reports_a_refused_connection_without_waiting_for_its_timeout():
-    config = flyte_config(ConnectionConfig(endpoint=f"127.0.0.1:{free_port()}"))
-    started = time.monotonic()
-    with pytest.raises(LauncherError, match="cannot connect to flyteadmin at 127.0.0.1:"):
-        probe(config, timeout=30)
-    assert time.monotonic() - started < 10  # measured: about 0.2 s
-
-
-def test_the_probe_gives_up_on_a_silent_endpoint_at_its_timeout():
-    with socket.create_server(("127.0.0.1", 0)) as silent:
-        endpoint = f"127.0.0.1:{silent.getsockname()[1]}"
-        started = time.monotonic()
-        with pytest.raises(LauncherError, match=f"{endpoint} did not answer within 0.5 s"):
-            probe(flyte_config(ConnectionConfig(endpoint=endpoint)), timeout=0.5)
-        assert time.monotonic() - started < 2
-
-
-def test_the_probe_passes_a_running_flyteadmin(flyteadmin):
-    probe(flyte_config(ConnectionConfig(endpoint=flyteadmin.endpoint)), timeout=5)
-
-
-@pytest.mark.parametrize(
-    ("endpoint", "insecure"),
-    [("localhost:30080", True), ("127.0.0.1:81", True), ("flyte.example.com:443", False)],
-)
-def test_tls_is_on_except_for_this_machine(endpoint, insecure):
-    assert flyte_config(ConnectionConfig(endpoint=endpoint)).platform.insecure is insecure
-    forced = flyte_config(ConnectionConfig(endpoint=endpoint, insecure=not insecure))
-    assert forced.platform.insecure is not insecure
-
-
-@pytest.mark.parametrize("endpoint", ["http://localhost:30080", "localhost", "host:99999", ""])
-def test_an_endpoint_must_be_host_and_port(endpoint):
-    with pytest.raises(LauncherError, match="is not host:port"):
-        check_endpoint(endpoint)
-
-
-def test_a_missing_config_file_is_named(tmp_path):
-    missing = tmp_path / "config.yaml"
-    with pytest.raises(LauncherError, match=f"config_file {missing} does not exist"):
-        flyte_config(ConnectionConfig(config_file=str(missing)))
-
-
-@pytest.mark.parametrize("cron", ["0 6 * * *", "@daily", "*/5 * * * 1-5"])
-def test_valid_cron_schedules(cron):
-    assert cron_schedule(ScheduleConfig(cron)).cron_schedule.schedule == cron
-
-
-@pytest.mark.parametrize("cron", ["every day", "0 6 * *", "0 0 6 * * *", "61 * * * *"])
-def test_invalid_cron_schedules_are_named(cron):
-    with pytest.raises(LauncherError, match=re.escape(f"cron='{cron}' is invalid")):
-        cron_schedule(ScheduleConfig(cron))
-
-
-def test_notifications_only_on_terminal_phases():
-    (email,) = notifications(NotificationConfig(phases=["succeeded"], email=["a@example.com"]))
-    assert email.phases == [execution_pb2.WorkflowExecution.SUCCEEDED]
-    assert notifications(NotificationConfig()) == []
-    with pytest.raises(LauncherError, match="'RUNNING' is not a terminal phase; use one of"):
-        notifications(NotificationConfig(phases=["RUNNING"], email=["a@example.com"]))
-
-
-def free_port() -> int:
-    """A port nothing listens on (just closed)."""
-    with socket.socket() as probe_socket:
-        probe_socket.bind(("127.0.0.1", 0))
-        return probe_socket.getsockname()[1]

