@@ -13,8 +13,8 @@ from flytekit.remote import FlyteRemote
 
 from infra.config import ConnectionConfig
 from infra.errors import LauncherError
+from infra.hosts import is_this_machine
 
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 ENDPOINT = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>[0-9]{1,5})")
 
 
@@ -27,7 +27,8 @@ def flyte_config(connection: ConnectionConfig) -> Config:
     if connection.endpoint is None:
         return Config.auto(config_file)
     host = check_endpoint(connection.endpoint)
-    insecure = connection.insecure if connection.insecure is not None else host in LOCAL_HOSTS
+    local = is_this_machine(host)
+    insecure = connection.insecure if connection.insecure is not None else local
     return Config.for_endpoint(connection.endpoint, insecure=insecure, config_file=config_file)
 
 

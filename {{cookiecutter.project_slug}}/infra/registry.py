@@ -15,10 +15,8 @@ import urllib.parse
 import urllib.request
 
 from infra.errors import last_line
+from infra.hosts import is_this_machine
 
-# Registries docker reaches over plain HTTP without being told (its default "insecure
-# registries"); podman, buildah and skopeo are told so with --tls-verify=false.
-LOCAL_REGISTRY = re.compile(r"(localhost|127(\.\d+){3}|\[::1\])(:\d+)?")
 MANIFEST_TYPES = (
     "application/vnd.oci.image.index.v1+json",
     "application/vnd.oci.image.manifest.v1+json",
@@ -126,5 +124,7 @@ def split_ref(ref: str) -> tuple[str, str, str]:
 
 
 def is_local_registry(ref: str) -> bool:
-    """Whether ``ref``'s registry is on this machine (plain HTTP, like Flyte's sandbox registry)."""
-    return LOCAL_REGISTRY.fullmatch(split_ref(ref)[0]) is not None
+    """Whether ``ref``'s registry is on this machine (plain HTTP, like Flyte's sandbox registry).
+    docker reaches such registries over HTTP unasked (its default "insecure registries");
+    podman, buildah and skopeo are told so with --tls-verify=false."""
+    return is_this_machine(split_ref(ref)[0])

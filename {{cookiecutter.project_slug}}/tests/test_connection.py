@@ -41,7 +41,13 @@ def test_connect_gives_a_remote_that_reaches_a_running_flyteadmin(flyteadmin):
 
 @pytest.mark.parametrize(
     ("endpoint", "insecure"),
-    [("localhost:30080", True), ("127.0.0.1:81", True), ("flyte.example.com:443", False)],
+    [
+        ("localhost:30080", True),
+        ("127.0.0.2:81", True),
+        ("[::1]:8089", True),
+        ("flyte.example.com:443", False),
+        ("127.0.0.1.example.com:443", False),
+    ],
 )
 def test_tls_is_on_except_for_this_machine(endpoint, insecure):
     assert flyte_config(ConnectionConfig(endpoint=endpoint)).platform.insecure is insecure
