@@ -42,9 +42,10 @@ test-fast: venv ## Run the quick template tests (no project installs, no image b
 bench: venv ## Run the benchmarks; writes docs/performance.md
 	$(BIN)/python benchmarks/run.py
 
-lint: venv ## Lint the template's own Python (hooks, extensions, tests)
+lint: venv ## Lint and type-check the template's own Python (hooks, extensions, tests)
 	$(BIN)/ruff check hooks tests benchmarks local_extensions.py
 	$(BIN)/ruff format --check hooks tests benchmarks local_extensions.py
+	$(BIN)/mypy  # what it checks, and how strictly: [tool.mypy] in pyproject.toml
 
 clean: ## Remove the demo, caches and .venv
-	rm -rf $(SCRATCH) $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(SCRATCH) $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

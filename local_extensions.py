@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from html.entities import html5
 from pathlib import Path
 
 from cookiecutter.utils import simple_filter
+from jinja2 import Environment
 from jinja2.ext import Extension
 
 HERE = Path(__file__).resolve().parent
 
 
-def _walk_strings(value: object):
+def _walk_strings(value: object) -> Iterator[str]:
     """Yield every string in a JSON value, dict keys included."""
     if isinstance(value, str):
         yield value
@@ -80,7 +82,7 @@ class LiteralAnswers(Extension):
     traceback, answers a slug that cannot name a folder.
     """
 
-    def __init__(self, environment):
+    def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         self._trusted = _template_sources()
         self._paths: frozenset[str] | None = None

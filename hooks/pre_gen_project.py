@@ -2,7 +2,14 @@
 
 A bad name found later (by pip, Docker or flyteadmin) costs a user far more than a clear
 refusal now, so every answer is checked, every problem is reported as ``key: rule (got value)``
-and the hook exits 1; cookiecutter then removes the half-made project folder.
+and the hook exits 1; cookiecutter then removes the half-made project folder. An answer the user
+never gave, derived from another one (``package_name`` from ``project_name``), is reported as
+``key (derived from name 'value'): rule (got value); pass key=... or change name``: the user
+learns which answer to change, or that this one can be given.
+
+Every question of cookiecutter.json has a rule in CHECKS (tests/test_questions.py checks it);
+the choices of a choice question are read from cookiecutter.json when the hook runs, so they are
+written in one place.
 """
 
 from __future__ import annotations
@@ -13,18 +20,24 @@ import keyword
 import re
 import sys
 import unicodedata
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
-# cookiecutter renders this file with Jinja. tojson escapes ', so no answer can end this
-# r'''...''' string; an answer pasted between quotes in Python source could, and would run.
+# cookiecutter renders this file with Jinja (so Jinja's brackets appear nowhere else in it).
+# tojson escapes ', so no answer can end this r'''...''' string; an answer pasted between
+# quotes in Python source could, and would run.
 ANSWERS_JSON = r'''{{ cookiecutter | tojson }}'''  # fmt: skip
+# The answers as they stood before the prompt: cookiecutter.json with the user's --no-input
+# key=value, extra_context and config defaults applied (a derived answer still holds its Jinja
+# expression unless the user gave it). cookiecutter passes them as _cookiecutter (a replay passes
+# the replayed answers); cruft passes none, hence the default.
+GIVEN_JSON = r'''{{ _cookiecutter | default({}) | tojson }}'''  # fmt: skip
 
 MAX_TEXT_LENGTH = 200
 # The slug names a folder, a wheel and an image; the package name is written in import lines,
 # which must stay within the project's 100 columns (the longest has 60 other characters).
 MAX_SLUG_LENGTH = 100
 MAX_PACKAGE_LENGTH = 40
-PYTHON_VERSIONS = ("3.10", "3.11", "3.12")
-CI_PROVIDERS = ("github", "gitlab", "none")
 # Dependencies and the generated project's own top-level packages.
 RESERVED_PACKAGES = frozenset(
     ["hydra", "flytekit", "flyteidl", "omegaconf", "infra", "hydra_plugins", "tests", "test"]
@@ -52,6 +65,12 @@ OCI_REGISTRY = re.compile(
     rf"(?P<host>{HOST_NAME}(\.{HOST_NAME})*|\[[0-9A-Fa-f:.]+\])(:(?P<port>[0-9]+))?"
     rf"(/{OCI_PATH_COMPONENT})*"
 )
+# A default derived from other answers, as cookiecutter.json writes one, and the answers it names.
+DERIVED_DEFAULT = re.compile(r"\{\{-?\s*cookiecutter\.")
+REFERENCE = re.compile(r"\bcookiecutter\.([A-Za-z_][A-Za-z0-9_]*)")
+
+# A rule: None if the value is fine, else what the value must be ("must ...").
+Check = Callable[[str], "str | None"]
 
 
 def is_printable(char: str) -> bool:
@@ -175,9 +194,9 @@ def check_registry(value: str) -> str | None:
     scheme = SCHEME.match(value)
     if scheme:
         return f"must be a registry without a scheme: drop {scheme[0]!r}"
-    match = len(value) <= MAX_TEXT_LENGTH and OCI_REGISTRY.fullmatch(value)
-    valid = bool(match) and is_host(match["host"])
-    if valid and match["port"]:
+    match = OCI_REGISTRY.fullmatch(value) if len(value) <= MAX_TEXT_LENGTH else None
+    valid = match is not None and is_host(match["host"])
+    if match is not None and valid and match["port"]:
         valid = is_port(match["port"])
     if not valid:
         return (
@@ -187,8 +206,8 @@ def check_registry(value: str) -> str | None:
     return None
 
 
-def one_of(choices: tuple[str, ...]):
-    """Choices are checked again because a replay file or a config can bypass the prompt."""
+def one_of(choices: tuple[str, ...]) -> Check:
+    """Choices are checked again because a replay file can bypass the prompt."""
 
     def check(value: str) -> str | None:
         return None if value in choices else f"must be one of {', '.join(choices)}"
@@ -196,36 +215,183 @@ def one_of(choices: tuple[str, ...]):
     return check
 
 
-CHECKS = {
+def any_string(value: str) -> str | None:
+    """No rule beyond being a string (which validate checks)."""
+    return None
+
+
+class Choice:
+    """The rule of a choice question: one of its list in cookiecutter.json.
+
+    The list is read when the hook runs (read_options), so adding a choice is one edit. Where
+    cookiecutter.json cannot be found (cruft passes no ``_repo_dir``), the value was checked
+    already: cookiecutter's generate_context refuses an answer outside the list, and only a
+    replay skips that, which cookiecutter runs with ``_repo_dir``.
+    """
+
+    def check(self, key: str, options: Mapping[str, object] | None) -> Check:
+        choices = (options or {}).get(key)
+        if isinstance(choices, list) and all(isinstance(choice, str) for choice in choices):
+            return one_of(tuple(choices))
+        return any_string
+
+
+CHOICE = Choice()
+
+CHECKS: dict[str, Check | Choice] = {
     "project_name": check_title,
     "project_slug": check_slug,
     "package_name": check_package,
     "description": check_text,
     "author_name": check_text,
     "author_email": check_email,
-    "python_version": one_of(PYTHON_VERSIONS),
+    "python_version": CHOICE,
     "flyte_project": check_flyte_id,
     "flyte_domain": check_flyte_id,
     "flyte_endpoint": check_endpoint,
     "image_registry": check_registry,
-    "ci_provider": one_of(CI_PROVIDERS),
+    "ci_provider": CHOICE,
 }
 
 
-def validate(answers: dict) -> list[str]:
-    """One ``key: rule (got value)`` line per invalid answer, all answers checked."""
+def rules(options: Mapping[str, object] | None) -> dict[str, Check]:
+    """Every question's rule, the choice questions' from ``options`` (cookiecutter.json)."""
+    return {
+        key: rule.check(key, options) if isinstance(rule, Choice) else rule
+        for key, rule in CHECKS.items()
+    }
+
+
+def read_options(answers: Mapping[str, object]) -> dict[str, object] | None:
+    """cookiecutter.json of the template being baked; None where it cannot be found.
+
+    This file runs as a rendered copy in a temporary folder, in the new project's folder:
+    neither says where the template is. cookiecutter passes its folder as ``_repo_dir``.
+    """
+    folder = answers.get("_repo_dir")
+    if not isinstance(folder, str):
+        return None
+    try:
+        options = json.loads((Path(folder) / "cookiecutter.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return options if isinstance(options, dict) else None
+
+
+def render_default(expression: str, answers: Mapping[str, object]) -> str | None:
+    """``expression`` rendered as cookiecutter renders a default, with the final answers; None if
+    that cannot be done in this process.
+
+    The hook runs with cookiecutter's own interpreter, so cookiecutter's Jinja environment (and
+    the template's extensions, from ``_repo_dir``) can be had; it is imported only when a
+    derived-looking answer is refused, as the import takes a moment.
+    """
+    folder = answers.get("_repo_dir")
+    if isinstance(folder, str) and folder not in sys.path:
+        sys.path.append(folder)  # as cookiecutter does, for the template's _extensions
+    try:
+        from cookiecutter.environment import StrictEnvironment
+        from cookiecutter.exceptions import CookiecutterException
+        from jinja2 import TemplateError
+    except ImportError:
+        return None
+    try:
+        environment = StrictEnvironment(context={"cookiecutter": dict(answers)})
+        rendered = environment.from_string(expression).render(cookiecutter=answers)
+    except (CookiecutterException, TemplateError, ImportError, TypeError, ValueError):
+        return None
+    return rendered if isinstance(rendered, str) else None
+
+
+class Origins:
+    """Which answers the user gave, and which ones cookiecutter derived from them.
+
+    An answer is derived when cookiecutter.json's default for it is an expression naming other
+    answers (``cookiecutter.project_slug | ...``), the user did not give it before the prompt
+    (``given``: cookiecutter's ``_cookiecutter``, where a given answer has replaced the
+    expression) and its value is the expression's rendering (so it was not typed at the prompt
+    either). Anything that cannot be told counts as given: the refusal then reads as before.
+    """
+
+    def __init__(
+        self,
+        answers: Mapping[str, object],
+        options: Mapping[str, object] | None,
+        given: Mapping[str, object] | None = None,
+        render: Callable[[str, Mapping[str, object]], str | None] = render_default,
+    ) -> None:
+        self.answers = answers
+        self.options = options or {}
+        self.given = given or {}
+        self.render = render
+        self._derived: dict[str, bool] = {}
+
+    def is_derived(self, key: str) -> bool:
+        """True if cookiecutter derived ``key``'s value from other answers."""
+        if key not in self._derived:
+            self._derived[key] = self._find_derived(key)
+        return self._derived[key]
+
+    def _find_derived(self, key: str) -> bool:
+        default = self.options.get(key)
+        if not isinstance(default, str) or not DERIVED_DEFAULT.search(default):
+            return False
+        if key in self.given and self.given[key] != default:
+            return False  # given before the prompt: --no-input key=value, extra_context, config
+        return self.render(default, self.answers) == self.answers.get(key)
+
+    def roots(self, key: str, seen: frozenset[str] = frozenset()) -> list[str]:
+        """The answers a derived ``key`` comes from, through other derived ones ([] if given)."""
+        if not self.is_derived(key) or key in seen:
+            return []
+        found: list[str] = []
+        default = str(self.options[key])
+        for name in dict.fromkeys(REFERENCE.findall(default)):
+            if name not in self.answers:
+                continue
+            upstream = self.roots(name, seen | {key}) if self.is_derived(name) else [name]
+            found += [root for root in upstream if root not in found]
+        return found
+
+
+def refusal(key: str, rule: str, value: object, origins: Origins) -> str:
+    """``key: rule (got value)``, saying where a derived value came from and what to change."""
+    roots = origins.roots(key)
+    if not roots:
+        return f"{key}: {rule} (got {value!r})"
+    sources = " and ".join(f"{root} {origins.answers[root]!r}" for root in roots)
+    return (
+        f"{key} (derived from {sources}): {rule} (got {value!r});"
+        f" pass {key}=... or change {' or '.join(roots)}"
+    )
+
+
+def validate(
+    answers: Mapping[str, object],
+    options: Mapping[str, object] | None,
+    given: Mapping[str, object] | None = None,
+) -> list[str]:
+    """One refusal line per invalid answer, all answers checked.
+
+    ``options`` is cookiecutter.json (the choices; which answers are derived), ``given`` the
+    answers before the prompt (see GIVEN_JSON). Without ``options``, choices are not checked
+    again and no answer is reported as derived; without ``given``, whether an answer was derived
+    is told by its value alone.
+    """
+    origins = Origins(answers, options, given)
     errors = []
-    for key, check in CHECKS.items():
+    for key, check in rules(options).items():
         value = answers.get(key)
         rule = check(value) if isinstance(value, str) else "must be a string"
         if rule:
-            errors.append(f"{key}: {rule} (got {value!r})")
+            errors.append(refusal(key, rule, value, origins))
     return errors
 
 
 def main() -> int:
     """Report every invalid answer on stderr; a non-zero exit stops cookiecutter."""
-    errors = validate(json.loads(ANSWERS_JSON))
+    answers = json.loads(ANSWERS_JSON)
+    errors = validate(answers, read_options(answers), json.loads(GIVEN_JSON))
     for error in errors:
         print(error, file=sys.stderr)
     return 1 if errors else 0

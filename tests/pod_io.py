@@ -17,6 +17,7 @@ import importlib
 import json
 import sys
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 
 from flyteidl.admin import launch_plan_pb2, task_pb2
@@ -24,8 +25,13 @@ from flyteidl.core import literals_pb2
 
 
 def package_members(package: str) -> dict[str, bytes]:
+    members = {}
     with tarfile.open(package) as tar:
-        return {member.name: tar.extractfile(member).read() for member in tar if member.isfile()}
+        for member in tar:
+            file = tar.extractfile(member) if member.isfile() else None
+            if file is not None:
+                members[member.name] = file.read()
+    return members
 
 
 def task(package: str, name: str) -> dict:
@@ -87,7 +93,7 @@ def inputs(out: str, *bindings: str) -> None:
 BUILTIN_TYPES = {"list[float]": list[float], "list[int]": list[int], "str": str, "float": float}
 
 
-def python_type(spec: str):
+def python_type(spec: str) -> object:
     """``module:name`` (a dataclass, say), or one of BUILTIN_TYPES."""
     if ":" in spec:
         module, _, name = spec.partition(":")
@@ -111,7 +117,7 @@ def show(path: str, *types: str) -> None:
         )
         if isinstance(value, DictConfig):
             value = OmegaConf.to_container(value)
-        elif dataclasses.is_dataclass(value):
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             value = dataclasses.asdict(value)
         values[key] = value
     print(json.dumps(values))
@@ -119,8 +125,12 @@ def show(path: str, *types: str) -> None:
 
 if __name__ == "__main__":
     command, *arguments = sys.argv[1:]
-    result = {"task": task, "job-inputs": job_inputs, "inputs": inputs, "show": show}[command](
-        *arguments
-    )
+    commands: dict[str, Callable[..., object]] = {
+        "task": task,
+        "job-inputs": job_inputs,
+        "inputs": inputs,
+        "show": show,
+    }
+    result = commands[command](*arguments)
     if result is not None:
         print(json.dumps(result))

@@ -1,4 +1,5 @@
-"""Answers: invalid ones are refused clearly, free text survives verbatim, filters escape right."""
+"""Answers: invalid ones are refused clearly (derived ones as derived), free text survives
+verbatim, filters escape right."""
 
 from __future__ import annotations
 
@@ -16,23 +17,13 @@ from cookiecutter.utils import create_env_with_context
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-from conftest import TEMPLATE_DIR, bake, pre_gen, run_cookiecutter
+from support.answers import VALID
+from support.baked_files import parse_every_file
+from support.baking import baked, run_cookiecutter, run_interactive, run_replay
+from support.template import OPTIONS, QUESTIONS, TEMPLATE_DIR, pre_gen, validate
 
-VALID = {
-    "project_name": "Demand Forecast",
-    "project_slug": "demand-forecast",
-    "package_name": "demand_forecast",
-    "description": "A Hydra-configured Flyte pipeline.",
-    "author_name": "Your Name",
-    "author_email": "you@example.com",
-    "python_version": "3.11",
-    "flyte_project": "demand-forecast",
-    "flyte_domain": "development",
-    "flyte_endpoint": "localhost:30080",
-    "image_registry": "localhost:30000",
-    "ci_provider": "github",
-}
 FREE_TEXTS = [
     'Émile\'s "Demand" Forecast: v2',
     "{{ 7*7 }}",
@@ -49,19 +40,19 @@ JINJA_TEXT = st.lists(
 
 
 @functools.cache
-def template_env():
+def template_env() -> jinja2.Environment:
     """The Jinja environment cookiecutter builds for this template (extensions by name)."""
     if str(TEMPLATE_DIR) not in sys.path:
         sys.path.append(str(TEMPLATE_DIR))  # cookiecutter does the same
-    context = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
-    return create_env_with_context({"cookiecutter": context})
+    environment: jinja2.Environment = create_env_with_context({"cookiecutter": OPTIONS})
+    return environment
 
 
 def markdown_title(markdown: str) -> str:
     """The plain text of the first heading; fails if anything in it is not plain text."""
     tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(markdown)
     heading = next(i for i, token in enumerate(tokens) if token.type == "heading_open")
-    children = tokens[heading + 1].children
+    children = tokens[heading + 1].children or []
     assert {child.type for child in children} <= {"text"}, children
     return "".join(child.content for child in children)
 
@@ -103,10 +94,10 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
-def markdown_inline(markdown: str):
+def markdown_inline(markdown: str) -> list[Token]:
     """The children of the last inline token of ``markdown``."""
     tokens = markdown_parser().parse(markdown)
-    return [token for token in tokens if token.type == "inline"][-1].children
+    return [token for token in tokens if token.type == "inline"][-1].children or []
 
 
 def unescape_markdown(markdown: str) -> str:
@@ -195,9 +186,8 @@ def test_literal_answers_examples(text):
 
 
 def test_template_strings_stay_jinja():
-    defaults = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
     render = template_env().from_string
-    assert render(defaults["project_slug"]).render(cookiecutter=VALID) == "demand-forecast"
+    assert render(OPTIONS["project_slug"]).render(cookiecutter=VALID) == "demand-forecast"
     assert render("{{cookiecutter.project_slug}}").render(cookiecutter=VALID) == "demand-forecast"
     for hook in (TEMPLATE_DIR / "hooks").glob("*.py"):
         rendered = render(hook.read_text("utf-8")).render(cookiecutter=VALID)
@@ -218,7 +208,7 @@ def test_template_paths_stay_jinja_under_a_literal_output_folder(tmp_path):
 
 
 def test_valid_answers_pass():
-    assert pre_gen().validate(VALID) == []
+    assert validate(VALID) == []
 
 
 INVALID = [
@@ -260,8 +250,8 @@ INVALID = [
     ("flyte_project", "a" * 64, "must be a Flyte id"),
     ("flyte_domain", "Dev", "must be a Flyte id"),
     ("flyte_domain", "dev-", "must be a Flyte id"),
-    ("python_version", "3.9", "must be one of 3.10, 3.11, 3.12"),
-    ("ci_provider", "jenkins", "must be one of github, gitlab, none"),
+    ("python_version", "3.9", f"must be one of {', '.join(OPTIONS['python_version'])}"),
+    ("ci_provider", "jenkins", f"must be one of {', '.join(OPTIONS['ci_provider'])}"),
     ("project_name", "", "must not be empty"),
     ("project_name", "   ", "must not be empty"),
     ("project_name", "two\nlines", "must be one line of printable text"),
@@ -276,7 +266,7 @@ INVALID = [
 
 @pytest.mark.parametrize(("key", "value", "rule"), INVALID)
 def test_invalid_answer_is_refused_with_rule_and_value(key, value, rule):
-    (error,) = pre_gen().validate({**VALID, key: value})
+    (error,) = validate({**VALID, key: value})
     assert error.startswith(f"{key}: ") and rule in error and error.endswith(f"(got {value!r})")
     assert "\n" not in error
 
@@ -292,19 +282,127 @@ def test_invalid_answer_is_refused_with_rule_and_value(key, value, rule):
     + [("description", "")],
 )
 def test_valid_answer_is_accepted(key, value):
-    assert pre_gen().validate({**VALID, key: value}) == []
+    assert validate({**VALID, key: value}) == []
 
 
 @given(LINE)
 def test_any_printable_line_is_accepted_as_free_text(text):
-    errors = pre_gen().validate({**VALID, "description": text, "author_name": text})
+    errors = validate({**VALID, "description": text, "author_name": text})
     assert errors == []
 
 
 def test_every_invalid_answer_is_reported_at_once():
     answers = {**VALID, "package_name": "class", "author_email": "nope", "ci_provider": "x"}
-    keys = [error.split(":")[0] for error in pre_gen().validate(answers)]
+    keys = [error.split(":")[0] for error in validate(answers)]
     assert keys == ["package_name", "author_email", "ci_provider"]
+
+
+# pre_gen_project: derived answers ---------------------------------------------------------------
+
+# What cookiecutter derives from a project name of "7 7": a slug that passes, names that do not.
+SEVEN = {**VALID, "project_name": "7 7", "project_slug": "7-7", "package_name": "7_7"}
+SEVEN["flyte_project"] = "7-7"
+
+
+def before_prompt(**answers: str) -> dict[str, object]:
+    """What cookiecutter passes the hook as ``_cookiecutter``: cookiecutter.json's values with
+    the answers given before the prompt (``--no-input key=value``) in place of the defaults."""
+    return {**{key: OPTIONS[key] for key in QUESTIONS}, **answers}
+
+
+def derived(key: str, value: str, rule: str, *roots: tuple[str, str]) -> str:
+    """The hook's refusal of an answer derived from ``roots`` (name, value)."""
+    sources = " and ".join(f"{name} {root!r}" for name, root in roots)
+    names = " or ".join(name for name, _ in roots)
+    return (
+        f"{key} (derived from {sources}): {rule} (got {value!r}); pass {key}=... or change {names}"
+    )
+
+
+def plain(key: str, value: str, rule: str) -> str:
+    return f"{key}: {rule} (got {value!r})"
+
+
+def rule_of(key: str, value: str) -> str:
+    """The hook's own rule text for ``value`` (so these tests follow the rules' wording)."""
+    rule: str = pre_gen().rules(OPTIONS)[key](value)
+    return rule
+
+
+@pytest.mark.parametrize(
+    ("answers", "given", "expected"),
+    [
+        (  # --no-input project_name="7 7": both names come from it
+            SEVEN,
+            before_prompt(project_name="7 7"),
+            [
+                derived(
+                    "package_name", "7_7", rule_of("package_name", "7_7"), ("project_name", "7 7")
+                ),
+                derived(
+                    "flyte_project", "7-7", rule_of("flyte_project", "7-7"), ("project_name", "7 7")
+                ),
+            ],
+        ),
+        (  # package_name given as well, even as the value it would have had: the user's
+            SEVEN,
+            before_prompt(project_name="7 7", package_name="7_7"),
+            [
+                plain("package_name", "7_7", rule_of("package_name", "7_7")),
+                derived(
+                    "flyte_project", "7-7", rule_of("flyte_project", "7-7"), ("project_name", "7 7")
+                ),
+            ],
+        ),
+        (  # the slug given: the names come from it, not from the default project name
+            {**SEVEN, "project_name": VALID["project_name"]},
+            before_prompt(project_slug="7-7"),
+            [
+                derived(
+                    "package_name", "7_7", rule_of("package_name", "7_7"), ("project_slug", "7-7")
+                ),
+                derived(
+                    "flyte_project", "7-7", rule_of("flyte_project", "7-7"), ("project_slug", "7-7")
+                ),
+            ],
+        ),
+        (  # typed at the prompt: not what the default would have been
+            {**SEVEN, "package_name": "class"},
+            before_prompt(project_name="7 7"),
+            [
+                plain("package_name", "class", rule_of("package_name", "class")),
+                derived(
+                    "flyte_project", "7-7", rule_of("flyte_project", "7-7"), ("project_name", "7 7")
+                ),
+            ],
+        ),
+        (  # no answers from before the prompt: derivation is told by the value alone
+            SEVEN,
+            None,
+            [
+                derived(
+                    "package_name", "7_7", rule_of("package_name", "7_7"), ("project_name", "7 7")
+                ),
+                derived(
+                    "flyte_project", "7-7", rule_of("flyte_project", "7-7"), ("project_name", "7 7")
+                ),
+            ],
+        ),
+    ],
+    ids=["derived", "given", "from-the-slug", "typed", "no-given-answers"],
+)
+def test_a_refused_derived_answer_names_the_answers_it_came_from(answers, given, expected):
+    assert validate(answers, given) == expected
+
+
+def test_without_the_templates_options_nothing_is_called_derived():
+    """cruft passes no ``_repo_dir``: the hook cannot read cookiecutter.json, and says only what
+    it knows."""
+    errors = pre_gen().validate(SEVEN, None, before_prompt(project_name="7 7"))
+    assert errors == [
+        plain("package_name", "7_7", rule_of("package_name", "7_7")),
+        plain("flyte_project", "7-7", rule_of("flyte_project", "7-7")),
+    ]
 
 
 # pre_gen_project: a user's run ----------------------------------------------------------------
@@ -345,15 +443,64 @@ def test_cookiecutter_reports_every_invalid_answer(tmp_path):
     assert list((tmp_path / "out").iterdir()) == []
 
 
+def stderr_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+    return result.stderr.splitlines()
+
+
+def test_a_derived_name_is_refused_as_derived_on_the_command_line(tmp_path):
+    result = run_cookiecutter(tmp_path / "out", project_name="7 7")
+    assert result.returncode == 1
+    lines = stderr_lines(result)
+    for key, value in [("package_name", "7_7"), ("flyte_project", "7-7")]:
+        assert derived(key, value, rule_of(key, value), ("project_name", "7 7")) in lines, lines
+    assert not any(line.startswith("project_slug") for line in lines), lines  # '7-7' is fine
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_name_given_on_the_command_line_is_the_users(tmp_path):
+    result = run_cookiecutter(tmp_path / "out", project_name="7 7", package_name="7_7")
+    assert result.returncode == 1
+    lines = stderr_lines(result)
+    assert plain("package_name", "7_7", rule_of("package_name", "7_7")) in lines, lines
+    flyte = derived(
+        "flyte_project", "7-7", rule_of("flyte_project", "7-7"), ("project_name", "7 7")
+    )
+    assert flyte in lines, lines
+
+
+def test_a_name_typed_at_the_prompt_is_the_users(tmp_path):
+    """Interactive: the project name typed, the slug's default kept, a package name typed."""
+    typed = ["7 7", "", "class"] + [""] * (len(QUESTIONS) - 3)
+    result = run_interactive(tmp_path / "out", typed)
+    assert result.returncode == 1
+    lines = stderr_lines(result)
+    assert plain("package_name", "class", rule_of("package_name", "class")) in lines, lines
+    flyte = derived(
+        "flyte_project", "7-7", rule_of("flyte_project", "7-7"), ("project_name", "7 7")
+    )
+    assert flyte in lines, lines
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_replayed_answer_outside_the_choices_is_refused_by_the_hook(tmp_path):
+    """A replay file skips cookiecutter's own check of a choice: the hook's, with the choices it
+    reads from cookiecutter.json when it runs, is the one left."""
+    result = run_replay(tmp_path / "out", {**VALID, "python_version": "3.9"})
+    assert result.returncode == 1
+    choices = ", ".join(OPTIONS["python_version"])
+    assert f"python_version: must be one of {choices} (got '3.9')" in stderr_lines(result)
+    assert list((tmp_path / "out").iterdir()) == []
+
+
 # Free text survives verbatim ------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module", params=FREE_TEXTS)
-def free_text_project(request, tmp_path_factory):
+def free_text_project(request, cookies_session):
     """One project per free text, used as project name, description and author."""
     text = request.param
     answers = {"project_name": text, "description": text, "author_name": text}
-    project = bake(tmp_path_factory.mktemp("free-text"), project_slug="demo", **answers)
+    project = baked(cookies_session.bake(extra_context={**answers, "project_slug": "demo"}))
     return text, project
 
 
@@ -369,22 +516,14 @@ def test_free_text_is_verbatim(free_text_project):
 
 def test_free_text_keeps_generated_files_parseable(free_text_project):
     _, project = free_text_project
-    for path in sorted(project.rglob("*")):
-        text = path.read_text("utf-8") if path.is_file() else ""
-        if path.suffix == ".toml":
-            tomllib.loads(text)
-        elif path.suffix in {".yaml", ".yml"}:
-            list(yaml.safe_load_all(text))
-        elif path.suffix == ".py":
-            compile(text, str(path), "exec")
-        elif path.suffix == ".json":
-            json.loads(text)
+    parse_every_file(project)
 
 
-def test_crafted_answer_runs_no_code(tmp_path):
+def test_crafted_answer_runs_no_code(cookies, tmp_path):
     marker = tmp_path / "injected"
     attack = "{{ cycler.__init__.__globals__.os.system('touch " + str(marker) + "') }}"
-    project = bake(tmp_path, project_slug="demo", project_name=attack, description=attack)
+    answers = {"project_slug": "demo", "project_name": attack, "description": attack}
+    project = baked(cookies.bake(extra_context=answers))
     assert not marker.exists()
     answers = json.loads((project / ".cookiecutter.json").read_text("utf-8"))
     assert answers["project_name"] == answers["description"] == attack
@@ -393,8 +532,8 @@ def test_crafted_answer_runs_no_code(tmp_path):
 # post_gen_project ---------------------------------------------------------------------------
 
 
-def test_answers_file_holds_the_public_answers(tmp_path):
-    project = bake(tmp_path)
+def test_answers_file_holds_the_public_answers(cookies):
+    project = baked(cookies.bake())
     text = (project / ".cookiecutter.json").read_text("utf-8")
     assert text == json.dumps(VALID, indent=2, sort_keys=True) + "\n"
 

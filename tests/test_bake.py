@@ -1,4 +1,7 @@
-"""A default bake: the exact file set, no template markup left, every file parses."""
+"""A default bake: the exact file set, no template markup left, every file parses; the answers
+reach every place they name, and cookiecutter's command line bakes what its API bakes."""
+
+from __future__ import annotations
 
 import json
 import tomllib
@@ -6,100 +9,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pytest_cookies.plugin import Cookies
 
-from conftest import bake, leftover_markup
+from support.baked_files import expected_files, files_of, leftover_markup, parse_every_file
+from support.baking import bake_with_cli, baked
 
-EXPECTED_FILES = {
-    ".cookiecutter.json",
-    ".dockerignore",
-    ".gitignore",
-    ".pre-commit-config.yaml",
-    ".python-version",
-    "Dockerfile",
-    "Makefile",
-    "README.md",
-    "pyproject.toml",
-    "conf/data/cubic.yaml",
-    "conf/data/linear.yaml",
-    "conf/extra_inputs.yaml",
-    "conf/hydra/launcher/flyte.yaml",
-    "conf/model/cubic.yaml",
-    "conf/model/linear.yaml",
-    "conf/multi_task.yaml",
-    "conf/single_task.yaml",
-    "hydra_plugins/demand_forecast_launcher/__init__.py",
-    "hydra_plugins/demand_forecast_launcher/flyte_launcher.py",
-    "infra/__init__.py",
-    "infra/binding.py",
-    "infra/cluster.py",
-    "infra/config.py",
-    "infra/connection.py",
-    "infra/discovery.py",
-    "infra/errors.py",
-    "infra/executions.py",
-    "infra/images.py",
-    "infra/launch_plans.py",
-    "infra/launcher.py",
-    "infra/local.py",
-    "infra/notifications.py",
-    "infra/package.py",
-    "infra/plan.py",
-    "infra/registration.py",
-    "infra/remote.py",
-    "infra/serialization.py",
-    "infra/sweep.py",
-    "infra/versioning.py",
-    "src/demand_forecast/__init__.py",
-    "src/demand_forecast/data.py",
-    "src/demand_forecast/metrics.py",
-    "src/demand_forecast/model.py",
-    "src/demand_forecast/workflows/__init__.py",
-    "src/demand_forecast/workflows/caching.py",
-    "src/demand_forecast/workflows/configs.py",
-    "src/demand_forecast/workflows/extra_inputs.py",
-    "src/demand_forecast/workflows/multi_task.py",
-    "src/demand_forecast/workflows/single_task.py",
-    "src/demand_forecast/workflows/tasks.py",
-    "tests/conftest.py",
-    "tests/support/__init__.py",
-    "tests/support/flyteadmin.py",
-    "tests/support/job_returns.py",
-    "tests/support/literals.py",
-    "tests/support/project.py",
-    "tests/support/scripts.py",
-    "tests/support/tasks.py",
-    "tests/test_caching.py",
-    "tests/test_config_errors.py",
-    "tests/test_configs.py",
-    "tests/test_discovery.py",
-    "tests/test_example_execute.py",
-    "tests/test_example_logic.py",
-    "tests/test_example_pipeline.py",
-    "tests/test_images.py",
-    "tests/test_launcher_local.py",
-    "tests/test_lint_config.py",
-    "tests/test_package.py",
-    "tests/test_remote.py",
-    "tests/test_versioning.py",
-    "tests/test_workflows.py",
-    "tools/check_files.py",
-}
-# The pipeline each `ci_provider` adds to EXPECTED_FILES (the default is github).
-CI_FILES = {"github": {".github/workflows/ci.yml"}, "gitlab": {".gitlab-ci.yml"}, "none": set()}
-
-
-def expected_files(ci_provider: str = "github") -> set[str]:
-    """The files of a bake with the default names and the given CI provider."""
-    return EXPECTED_FILES | CI_FILES[ci_provider]
+TRICKY_ANSWERS = {"project_name": 'Émile\'s {{ 7*7 }} "Forecast"', "ci_provider": "gitlab"}
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return bake(tmp_path_factory.mktemp("default"))
-
-
-def files_of(project: Path) -> set[str]:
-    return {str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()}
+def project(cookies_session: Cookies) -> Path:
+    return baked(cookies_session.bake())
 
 
 def test_default_bake_has_exactly_the_expected_files(project):
@@ -113,16 +33,7 @@ def test_no_template_markup_is_left(project):
 
 
 def test_every_file_parses(project):
-    for name in files_of(project):
-        path = project / name
-        if path.suffix == ".toml":
-            tomllib.loads(path.read_text())
-        elif path.suffix in {".yaml", ".yml"}:
-            yaml.safe_load(path.read_text())
-        elif path.suffix == ".py":
-            compile(path.read_text(), name, "exec")
-        elif path.suffix == ".json":
-            json.loads(path.read_text())
+    parse_every_file(project)
 
 
 def test_answers_shape_the_project(project):
@@ -139,15 +50,15 @@ def test_answers_shape_the_project(project):
     assert answers["package_name"] == "demand_forecast"
 
 
-def test_answers_reach_every_place_they_name(tmp_path):
-    project = bake(
-        tmp_path,
-        project_name="Churn Model",
-        python_version="3.12",
-        flyte_endpoint="flyte.example.com:443",
-        image_registry="ghcr.io/acme",
-        flyte_domain="staging",
-    )
+def test_answers_reach_every_place_they_name(cookies):
+    answers = {
+        "project_name": "Churn Model",
+        "python_version": "3.12",
+        "flyte_endpoint": "flyte.example.com:443",
+        "image_registry": "ghcr.io/acme",
+        "flyte_domain": "staging",
+    }
+    project = baked(cookies.bake(extra_context=answers))
     assert project.name == "churn-model"
     assert (project / "src/churn_model/workflows/multi_task.py").is_file()
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
@@ -159,3 +70,15 @@ def test_answers_reach_every_place_they_name(tmp_path):
     assert launcher["connection"]["endpoint"] == "flyte.example.com:443"
     assert launcher["domain"] == "staging"
     assert launcher["images"]["default"]["repository"] == "ghcr.io/acme/churn-model"
+
+
+def test_the_command_line_bakes_what_the_api_bakes(cookies, tmp_path):
+    """The tests bake in-process (support/baking.py); a user runs `cookiecutter --no-input
+    key=value`. With answers that Jinja and quoting could change, both give the same bytes."""
+    in_process = baked(cookies.bake(extra_context=TRICKY_ANSWERS))
+    command_line = bake_with_cli(tmp_path, **TRICKY_ANSWERS)
+    assert in_process.name == command_line.name
+    names = files_of(in_process)
+    assert names == files_of(command_line)
+    for name in sorted(names):
+        assert (in_process / name).read_bytes() == (command_line / name).read_bytes(), name

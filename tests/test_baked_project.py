@@ -6,8 +6,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pytest_cookies.plugin import Cookies
 
-from conftest import TEMPLATE_DIR, bake
+from support.baking import baked
+from support.template import TEMPLATE_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -31,12 +33,14 @@ def executed_tasks(output: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> tuple[Path, Path]:
+def installed(
+    tmp_path_factory: pytest.TempPathFactory, cookies_session: Cookies
+) -> tuple[Path, Path]:
     """A project baked with a tricky name and installed with ``make install``; and its HOME."""
     root = tmp_path_factory.mktemp("tricky")
     home = root / "home"
     home.mkdir()
-    project = bake(root, project_name=TRICKY_NAME)
+    project = baked(cookies_session.bake(extra_context={"project_name": TRICKY_NAME}))
     make(project, "install", home=home)
     return project, home
 

@@ -4,10 +4,11 @@ writes its table and docs page with every benchmark's rows."""
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import TEMPLATE_DIR
+from support.template import TEMPLATE_DIR
 
 BENCH = TEMPLATE_DIR / "benchmarks"
 TITLES = (
@@ -21,7 +22,7 @@ TITLES = (
 )
 
 
-def run_bench(tmp_path, *args: str) -> tuple[str, str]:
+def run_bench(tmp_path: Path, *args: str) -> tuple[str, str]:
     """``python benchmarks/run.py --smoke args``; its printed table and the Markdown it wrote."""
     output = tmp_path / "performance.md"
     result = subprocess.run(

@@ -2,45 +2,36 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from conftest import TEMPLATE_DIR
-
-OPTIONS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
-PUBLIC = [key for key in OPTIONS if not key.startswith("_")]
-ROW = re.compile(r"^\| `(?P<name>[^`]+)` \| (?P<default>[^|]*) \|", re.MULTILINE)
-
-
-def documented_options() -> dict[str, str]:
-    """Option name to its default cell, from the table of docs/options.md."""
-    text = (TEMPLATE_DIR / "docs/options.md").read_text("utf-8")
-    rows = [(match["name"], match["default"].strip()) for match in ROW.finditer(text)]
-    names = [name for name, _ in rows]
-    assert len(names) == len(set(names)), f"an option is documented twice: {names}"
-    return dict(rows)
+from support.docs import documented_options
+from support.template import CHOICES, OPTIONS, QUESTIONS, TEMPLATE_DIR
 
 
 def test_every_option_is_documented_and_nothing_else():
     documented = documented_options()
-    assert sorted(set(PUBLIC) - set(documented)) == [], "options missing from docs/options.md"
-    assert sorted(set(documented) - set(PUBLIC)) == [], "docs/options.md documents no such option"
-    assert list(documented) == PUBLIC, "docs/options.md lists the options in another order"
+    assert sorted(set(QUESTIONS) - set(documented)) == [], "options missing from docs/options.md"
+    assert sorted(set(documented) - set(QUESTIONS)) == [], (
+        "docs/options.md documents no such option"
+    )
+    assert list(documented) == QUESTIONS, "docs/options.md lists the options in another order"
 
 
-@pytest.mark.parametrize("name", PUBLIC)
+@pytest.mark.parametrize("name", QUESTIONS)
 def test_a_literal_default_is_the_documented_one(name):
     default = OPTIONS[name]
     default = default[0] if isinstance(default, list) else default
     if "{{" in default:
         return  # derived from another answer: the docs say from which
-    assert documented_options()[name].startswith(f"`{default}`")
+    assert documented_options()[name]["default"].startswith(f"`{default}`")
 
 
-def test_every_question_has_a_prompt():
-    assert sorted(OPTIONS["__prompts__"]) == sorted(PUBLIC)
+@pytest.mark.parametrize("name", list(CHOICES))
+def test_a_choice_questions_rule_names_every_choice(name):
+    rule = documented_options()[name]["rule"]
+    assert rule == "one of " + ", ".join(f"`{choice}`" for choice in CHOICES[name]), rule
 
 
 def markdown_files():

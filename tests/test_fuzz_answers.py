@@ -10,9 +10,11 @@ happen often. For every answer set, exactly one of:
 - the pre-gen hook refuses it: each line it prints names the answer, the rule and the value, and no
   folder is left behind.
 
-Bakes run in-process (five times faster than a subprocess per bake). The examples are derandomized
-so every CI run tries the same ones; `FUZZ_EXAMPLES=1000 make test-fast` digs deeper. The number of
-bakes tried is printed in the session summary: `fuzzed answers: N bakes (A accepted, R refused)`.
+Bakes run in-process with pytest-cookies (five times faster than a subprocess per bake), every
+example of a test in its one `cookies` folder, emptied after each example. The examples are
+derandomized so every CI run tries the same ones; `FUZZ_EXAMPLES=1000 make test-fast` digs deeper.
+The number of bakes tried is printed in the session summary: `fuzzed answers: N bakes (A accepted,
+R refused)`.
 """
 
 from __future__ import annotations
@@ -24,30 +26,37 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
-import tempfile
 import tomllib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from cookiecutter.exceptions import FailedHookException
-from cookiecutter.main import cookiecutter
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from pytest_cookies.plugin import Cookies
 
-from conftest import FUZZ_OUTCOMES, TEMPLATE_DIR, pre_gen
+from support.baked_files import parse_every_file
+from support.baking import baked
+from support.fuzz_outcomes import FUZZ_OUTCOMES
+from support.template import CHOICES, OPTIONS, pre_gen, validate
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
-OPTIONS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
 # An answer equal to one of these strings is rendered as the template's own Jinja (see
 # local_extensions.LiteralAnswers): `{{ cookiecutter.project_name | slugify }}` as an answer
 # is the derived default, not text. Nobody types that; the property leaves it out.
 TEMPLATE_STRINGS = {value for value in OPTIONS.values() if isinstance(value, str) and "{" in value}
 RUFF = Path(sys.executable).with_name("ruff")
 RUFF_LINE = re.compile(r"^(.+?):\d+:\d+: (\S+?):? ", re.MULTILINE)
-REFUSAL = re.compile(r"(?P<key>[a-z_]+): (?P<rule>must .+) \(got (?P<value>.*)\)")
+# ``key: rule (got value)``, or for a derived answer
+# ``key (derived from name 'value'): rule (got value); pass key=... or change name``.
+REFUSAL = re.compile(
+    r"(?P<key>[a-z_]+)(?P<derived> \(derived from .+\))?: (?P<rule>must .+) \(got (?P<value>.*)\)"
+    r"(?(derived); pass (?P=key)=\.\.\. or change [a-z_]+( or [a-z_]+)*)"
+)
 
 JINJA = st.sampled_from(
     ["{{", "}}", "{%", "%}", "{#", "#}", "{% raw %}", "{% endraw %}", "{{ 7*7 }}", "${{ x }}"]
@@ -88,13 +97,13 @@ NEAR_NAMES = {
 }
 WIDE_NAME = st.text(st.sampled_from("abcxyz019-_.:/@[]\\") | ANY_CHARACTERS, max_size=40)
 # Choices: a value outside the list is refused by cookiecutter itself, before any hook runs.
-CHOICES = {key: st.sampled_from(OPTIONS[key]) for key in ("python_version", "ci_provider")}
+CHOICE_ANSWERS = {key: st.sampled_from(choices) for key, choices in CHOICES.items()}
 FREE_TEXT_KEYS = ("project_name", "description", "author_name")
 
 
 def answers(free_text: st.SearchStrategy[str], names: dict) -> st.SearchStrategy[dict]:
     """Answer sets that give any subset of the answers; the others keep their defaults."""
-    optional = {key: free_text for key in FREE_TEXT_KEYS} | names | CHOICES
+    optional = {key: free_text for key in FREE_TEXT_KEYS} | names | CHOICE_ANSWERS
     return st.fixed_dictionaries({}, optional=optional)
 
 
@@ -108,7 +117,7 @@ ANSWERS = answers(LINE_TEXT, {key: st.from_regex(NAMES[key], fullmatch=True) for
 
 
 @contextlib.contextmanager
-def stderr_to(path: Path):
+def stderr_to(path: Path) -> Iterator[None]:
     """Send file descriptor 2 (where the hook process writes) to ``path``."""
     sys.stderr.flush()
     saved = os.dup(2)
@@ -122,43 +131,34 @@ def stderr_to(path: Path):
         os.close(saved)
 
 
-def bake_in_process(workdir: Path, answers: dict) -> tuple[Path | None, str]:
-    """Bake into ``workdir / "out"``; return the project (None if a hook refused) and stderr."""
-    config = workdir / "config.yaml"
-    dirs = {"cookiecutters_dir": str(workdir / "cc"), "replay_dir": str(workdir / "replay")}
-    config.write_text(json.dumps(dirs))
-    errors = workdir / "stderr.txt"
+def bake(cookies: Cookies, answers: dict, stderr: Path) -> Path | None:
+    """Bake with pytest-cookies; the project, or None if the pre-gen hook refused the answers.
+
+    The hook's messages (its process writes to file descriptor 2) go to ``stderr``. Any other
+    failure (cookiecutter's own, or the rendering of an answer) fails the test.
+    """
     logger = logging.getLogger("cookiecutter")  # it logs the hook's failure: not the hook's output
     level, logger.level = logger.level, logging.CRITICAL
-    with stderr_to(errors):
-        try:
-            project = cookiecutter(
-                str(TEMPLATE_DIR),
-                no_input=True,
-                extra_context=answers,
-                output_dir=str(workdir / "out"),
-                config_file=str(config),
-            )
-        except FailedHookException:
-            project = None
-        finally:
-            logger.setLevel(level)
-    return (None if project is None else Path(project)), errors.read_text("utf-8", "replace")
+    try:
+        with stderr_to(stderr):
+            result = cookies.bake(extra_context=answers)
+    finally:
+        logger.setLevel(level)
+    if isinstance(result.exception, FailedHookException):
+        return None
+    return baked(result)
 
 
-def parse_every_file(project: Path) -> None:
-    for path in sorted(project.rglob("*")):
-        if not path.is_file() or path.suffix not in {".toml", ".yaml", ".yml", ".json", ".py"}:
-            continue
-        text = path.read_text("utf-8")
-        if path.suffix == ".toml":
-            tomllib.loads(text)
-        elif path.suffix in {".yaml", ".yml"}:
-            yaml.safe_load(text)
-        elif path.suffix == ".json":
-            json.loads(text)
-        elif path.suffix == ".py":
-            compile(text, str(path), "exec")
+def leftovers(folder: Path) -> list[Path]:
+    """What bakes left in pytest-cookies' ``folder`` besides their empty output folders
+    (``bakeNN``): a refused bake must leave nothing, there or anywhere else."""
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.is_dir() and re.fullmatch(r"bake[0-9]+", path.name):
+            found += sorted(path.iterdir())
+        else:
+            found.append(path)
+    return found
 
 
 def lint_problems(project: Path, package: str) -> frozenset[str]:
@@ -175,6 +175,7 @@ def lint_problems(project: Path, package: str) -> frozenset[str]:
         found |= {f"{m[1]}: {m[2]}" for m in RUFF_LINE.finditer(result.stdout)}
         assert result.returncode == 0 or found, result.stdout + result.stderr
     spec = importlib.util.spec_from_file_location("check_files", project / "tools/check_files.py")
+    assert spec is not None and spec.loader is not None
     check_files = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(check_files)
     found |= {
@@ -185,22 +186,28 @@ def lint_problems(project: Path, package: str) -> frozenset[str]:
     return frozenset(masked.sub(r"\1<package>", problem) for problem in found)
 
 
-@functools.cache
-def default_lint_problems(python_version: str) -> frozenset[str]:
-    """The lint problems of a bake with the default names: the template's, not the answers'."""
-    with tempfile.TemporaryDirectory() as workdir:
-        project, stderr = bake_in_process(Path(workdir), {"python_version": python_version})
-        assert project, stderr
+@pytest.fixture(scope="session")
+def default_lint_problems(cookies_session: Cookies) -> Callable[[str], frozenset[str]]:
+    """The lint problems of a bake with the default names, by python_version: the template's,
+    not the answers'."""
+
+    @functools.cache
+    def problems(python_version: str) -> frozenset[str]:
+        project = baked(cookies_session.bake(extra_context={"python_version": python_version}))
         return lint_problems(project, "demand_forecast")
 
+    return problems
 
-def check_accepted(project: Path, answers: dict) -> None:
+
+def check_accepted(
+    project: Path, answers: dict, default_lint_problems: Callable[[str], frozenset[str]]
+) -> None:
     parse_every_file(project)
     recorded = json.loads((project / ".cookiecutter.json").read_text("utf-8"))
     problems = lint_problems(project, recorded["package_name"])
     assert problems <= default_lint_problems(recorded["python_version"]), problems
     assert {key: recorded[key] for key in answers} == answers
-    assert pre_gen().validate(recorded) == []
+    assert validate(recorded) == []
     pyproject = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))["project"]
     assert pyproject["description"] == recorded["description"]
     assert pyproject["authors"] == [
@@ -208,8 +215,8 @@ def check_accepted(project: Path, answers: dict) -> None:
     ]
 
 
-def check_refused(output: Path, stderr: str) -> list[str]:
-    """Check the refusal; return the answers it names."""
+def check_refused(folder: Path, stderr: str) -> list[str]:
+    """Check the refusal (``folder``: the bakes' folder); return the answers it names."""
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert lines, "the bake failed without a message"
     keys = []
@@ -217,7 +224,7 @@ def check_refused(output: Path, stderr: str) -> list[str]:
         refusal = REFUSAL.fullmatch(line)
         assert refusal and refusal["key"] in pre_gen().CHECKS, f"not a refusal: {line!r}"
         keys.append(refusal["key"])
-    assert not output.exists() or list(output.iterdir()) == []
+    assert leftovers(folder) == []
     return keys
 
 
@@ -226,37 +233,48 @@ def check_refused(output: Path, stderr: str) -> list[str]:
     deadline=None,
     derandomize=True,
     database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    # `cookies` serves every example on purpose: its folder is emptied after each one.
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 @given(answers=ANSWERS)
-def test_any_answers_bake_a_clean_project_or_are_refused_by_the_hook(answers, tmp_path_factory):
+def test_any_answers_bake_a_clean_project_or_are_refused_by_the_hook(
+    answers, cookies, tmp_path, default_lint_problems
+):
     assume(not TEMPLATE_STRINGS.intersection(answers.values()))
-    with tempfile.TemporaryDirectory(dir=tmp_path_factory.getbasetemp()) as workdir:
-        project, stderr = bake_in_process(Path(workdir), answers)
+    folder, stderr = tmp_path / "cookies", tmp_path / "stderr.txt"
+    try:
+        project = bake(cookies, answers, stderr)
         if project is None:
             FUZZ_OUTCOMES["refused"] += 1
-            for key in check_refused(Path(workdir) / "out", stderr):
+            for key in check_refused(folder, stderr.read_text("utf-8", "replace")):
                 FUZZ_OUTCOMES[f"refused {key}"] += 1
         else:
             FUZZ_OUTCOMES["accepted"] += 1
-            assert project.parent == Path(workdir) / "out"
-            check_accepted(project, answers)
+            assert project.parent.parent == folder
+            check_accepted(project, answers, default_lint_problems)
+    finally:
+        for path in folder.iterdir():
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
 
 
 @pytest.mark.parametrize(
     "slug", ["a/b", "../escaped", "<absolute>", "", ".", "..", "a\0b", "\udc80", "x" * 300]
 )
-def test_a_slug_that_cannot_name_a_folder_is_refused_and_creates_none(slug, tmp_path):
+def test_a_slug_that_cannot_name_a_folder_is_refused_and_creates_none(slug, cookies, tmp_path):
     """cookiecutter creates the project folder before the pre-gen hook runs: such a slug must
     still reach the hook (see local_extensions.one_new_folder) and leave nothing anywhere."""
     slug = slug.replace("<absolute>", str(tmp_path / "absolute"))
-    project, stderr = bake_in_process(tmp_path, {"project_slug": slug})
-    assert project is None
-    check_refused(tmp_path / "out", stderr)
-    assert stderr.startswith("project_slug: must"), stderr
-    assert sorted(path.name for path in tmp_path.iterdir()) == [
-        "config.yaml",
-        "out",
-        "replay",
-        "stderr.txt",
-    ]
+    stderr = tmp_path / "stderr.txt"
+    assert bake(cookies, {"project_slug": slug}, stderr) is None
+    errors = stderr.read_text("utf-8", "replace")
+    check_refused(tmp_path / "cookies", errors)
+    assert errors.startswith("project_slug: must"), errors
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cookies", "stderr.txt"]
+    assert [path.name for path in (tmp_path / "cookies").iterdir()] == ["bake00"]

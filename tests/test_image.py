@@ -28,10 +28,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pytest_cookies.plugin import Cookies
 
-from conftest import GIT_ENV, bake
+from support.baking import baked
+from support.git import GIT_ENV
 
 pytestmark = pytest.mark.image
 
@@ -75,8 +78,10 @@ class Store:
             pytest.fail(f"buildah {shlex.join(args)} failed:\n{result.stdout}{result.stderr}")
         return result
 
-    def inspect(self, ref: str) -> dict:
-        return json.loads(self.buildah("inspect", "--type", "image", ref).stdout)
+    def inspect(self, ref: str) -> dict[str, Any]:
+        image = json.loads(self.buildah("inspect", "--type", "image", ref).stdout)
+        assert isinstance(image, dict), image
+        return image
 
     @contextmanager
     def container(self, ref: str) -> Iterator[str]:
@@ -100,13 +105,15 @@ class TimesReport:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def pytest_terminal_summary(self, terminalreporter) -> None:
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         times = ", ".join(f"{step} {seconds:.0f} s" for step, seconds in self.store.times.items())
         terminalreporter.write_line(f"image test, {self.store.driver} store: {times}")
 
 
 @pytest.fixture(scope="session")
-def store(tmp_path_factory, request) -> Iterator[Store]:
+def store(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Store]:
     """overlay when this kernel lets buildah use it (about four times faster), else vfs."""
     require("buildah", "mmdebstrap")
     kept = os.environ.get("HFT_IMAGE_STORE")
@@ -134,7 +141,7 @@ def store(tmp_path_factory, request) -> Iterator[Store]:
 
 
 @pytest.fixture(scope="session")
-def base_image(store: Store, tmp_path_factory) -> str:
+def base_image(store: Store, tmp_path_factory: pytest.TempPathFactory) -> str:
     """Python from Debian packages, as an image: no registry can be pulled from here."""
     if store.buildah("inspect", "--type", "image", BASE_IMAGE, check=False).returncode == 0:
         return BASE_IMAGE
@@ -191,13 +198,18 @@ class Project:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory, store: Store, base_image: str) -> Project:
+def project(
+    tmp_path_factory: pytest.TempPathFactory,
+    cookies_session: Cookies,
+    store: Store,
+    base_image: str,
+) -> Project:
     """A project baked for Python 3.11, installed, committed, with things around that must
     never reach an image: a secret, Hydra outputs, the venv, git."""
     root = tmp_path_factory.mktemp("image-project")
     home = root / "home"
     home.mkdir()
-    path = bake(root, python_version=PYTHON)
+    path = baked(cookies_session.bake(extra_context={"python_version": PYTHON}))
     package = json.loads((path / ".cookiecutter.json").read_text())["package_name"]
     build_options = ["-v", f"{root / 'pip.conf'}:/etc/pip.conf:ro"]
     build_options += ["-v", f"{root / 'uv.toml'}:/etc/uv/uv.toml:ro"]
@@ -233,7 +245,9 @@ def built(project: Project) -> tuple[str, str]:
         return project.image()
 
 
-def test_make_image_tags_the_image_with_the_launch_version(built, project: Project):
+def test_make_image_tags_the_image_with_the_launch_version(
+    built: tuple[str, str], project: Project
+) -> None:
     ref, _ = built
     command = ["git", "-C", str(project.path), "rev-parse", "--short=8", "HEAD"]
     sha = subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
@@ -288,7 +302,9 @@ def _inside_site_packages(path: Path) -> bool:
     return "site-packages" in path.parts
 
 
-def test_tasks_run_in_the_image_as_in_a_flyte_pod(built, project: Project, tmp_path):
+def test_tasks_run_in_the_image_as_in_a_flyte_pod(
+    built: tuple[str, str], project: Project, tmp_path: Path
+) -> None:
     ref, _ = built
     with project.store.timed("make package"):
         project.make("package")
@@ -321,7 +337,9 @@ def test_tasks_run_in_the_image_as_in_a_flyte_pod(built, project: Project, tmp_p
     assert all(abs(fitted - true) < 0.2 for fitted, true in zip(coefficients, truth, strict=True))
 
 
-def run_as_pod(project: Project, package: Path, name: str, inputs: list[str], io: Path, ref: str):
+def run_as_pod(
+    project: Project, package: Path, name: str, inputs: list[str], io: Path, ref: str
+) -> None:
     """Run task ``name`` like a Flyte pod: its template's command, the flytepropeller
     substitutions, inputs bound from earlier outputs under /flyte, outputs left there too."""
     task = json.loads(project.pod_io("task", str(package), name))
@@ -363,7 +381,9 @@ def run_as_pod(project: Project, package: Path, name: str, inputs: list[str], io
     assert (io / name / "outputs.pb").is_file(), result.stdout + result.stderr
 
 
-def test_a_code_change_rebuilds_on_the_cached_dependency_layer(built, project: Project):
+def test_a_code_change_rebuilds_on_the_cached_dependency_layer(
+    built: tuple[str, str], project: Project
+) -> None:
     first, _ = built
     model = project.path / "src" / project.package / "model.py"
     model.write_text(model.read_text() + "\n# a code-only change\n")
@@ -385,4 +405,5 @@ def dependency_layer(store: Store, ref: str) -> str:
         for index, entry in enumerate(layered)
         if entry.get("created_by", "").rstrip().endswith(" in /opt/venv")
     ]
-    return image["rootfs"]["diff_ids"][index]
+    digest: str = image["rootfs"]["diff_ids"][index]
+    return digest

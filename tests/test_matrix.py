@@ -11,7 +11,6 @@ must be on the Python the project names, whatever this machine's python3 is.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import re
 import shutil
@@ -19,17 +18,26 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from pytest_cookies.plugin import Cookies
 
-from conftest import TEMPLATE_DIR, bake, leftover_markup
-from test_bake import expected_files, files_of
+from support.baked_files import (
+    CI_FILES,
+    expected_files,
+    files_of,
+    leftover_markup,
+    parse_every_file,
+)
+from support.baking import baked
+from support.template import CHOICES, OPTIONS, TEMPLATE_DIR, post_gen, pre_gen
 
-OPTIONS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
 COMBINATIONS = list(itertools.product(OPTIONS["python_version"], OPTIONS["ci_provider"]))
 TOOLS = Path(sys.executable).parent  # ruff, hadolint, check-jsonschema of the template's venv
-CI_FILE = {"github": ".github/workflows/ci.yml", "gitlab": ".gitlab-ci.yml"}
+# The pipeline file of each provider (the one file it adds to a bake).
+CI_FILE = {name: min(files) for name, files in CI_FILES.items() if files}
 # The providers' own schemas, vendored by check-jsonschema (no network).
 CI_SCHEMA = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
 # What every pipeline runs, in this order, and the opt-in job that registers on the cluster.
@@ -40,52 +48,61 @@ FULL_RUNS = [("3.10", "gitlab"), ("3.11", "none"), ("3.12", "github")]
 
 
 @pytest.fixture(scope="module", params=COMBINATIONS, ids=lambda c: f"py{c[0]}-{c[1]}")
-def baked(request, tmp_path_factory) -> tuple[str, str, Path]:
+def combination(request: pytest.FixtureRequest, cookies_session: Cookies) -> tuple[str, str, Path]:
+    """A bake of one combination: (python_version, ci_provider, project folder)."""
     python_version, ci_provider = request.param
-    root = tmp_path_factory.mktemp(f"py{python_version}-{ci_provider}")
-    project = bake(root, python_version=python_version, ci_provider=ci_provider)
-    return python_version, ci_provider, project
+    answers = {"python_version": python_version, "ci_provider": ci_provider}
+    return python_version, ci_provider, baked(cookies_session.bake(extra_context=answers))
 
 
-def run(command: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess[str]:
+def run(command: list[str], cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, **kwargs)
 
 
 def test_option_values_are_the_hooks_choices():
-    assert set(OPTIONS["python_version"]) == {"3.10", "3.11", "3.12"}
-    assert set(OPTIONS["ci_provider"]) == {"github", "gitlab", "none"}
+    """The hook's rule for a choice question is cookiecutter.json's list, read when it runs: it
+    takes every choice and refuses anything else, and the questions the hook treats as choices
+    are exactly the list questions of cookiecutter.json. A choice added (or a question made a
+    choice) in one place and not the other fails here; every value gets a full run below."""
+    hook = pre_gen()
+    assert {key for key, rule in hook.CHECKS.items() if isinstance(rule, hook.Choice)} == set(
+        CHOICES
+    )
+    rules = hook.rules(hook.read_options({"_repo_dir": str(TEMPLATE_DIR)}))
+    for key, choices in CHOICES.items():
+        assert [rules[key](value) for value in choices] == [None] * len(choices), key
+        for other in ("", "other", choices[0].upper() + " ", *(f"{c}.0" for c in choices)):
+            assert rules[key](other) == f"must be one of {', '.join(choices)}", (key, other)
     assert {value for value, _ in FULL_RUNS} == set(OPTIONS["python_version"])
     assert {value for _, value in FULL_RUNS} == set(OPTIONS["ci_provider"])
 
 
-def test_exact_file_set(baked):
-    _, ci_provider, project = baked
+def test_the_post_gen_hook_knows_every_ci_providers_files():
+    """It deletes the pipelines of the providers not chosen: a provider it does not know would
+    keep its files in every other provider's bake."""
+    providers = set(post_gen().CI_FILES)
+    assert providers == set(OPTIONS["ci_provider"]) - {"none"}
+    assert providers == {name for name, files in CI_FILES.items() if files}
+
+
+def test_exact_file_set(combination):
+    _, ci_provider, project = combination
     assert files_of(project) == expected_files(ci_provider)
 
 
-def test_no_template_markup_is_left(baked):
-    _, _, project = baked
+def test_no_template_markup_is_left(combination):
+    _, _, project = combination
     for name in sorted(files_of(project)):
         assert not leftover_markup((project / name).read_text("utf-8")), name
 
 
-def test_every_file_parses(baked):
-    _, _, project = baked
-    for name in sorted(files_of(project)):
-        text = (project / name).read_text("utf-8")
-        suffix = Path(name).suffix
-        if suffix == ".toml":
-            tomllib.loads(text)
-        elif suffix in {".yaml", ".yml"}:
-            yaml.safe_load(text)
-        elif suffix == ".json":
-            json.loads(text)
-        elif suffix == ".py":
-            compile(text, name, "exec")
+def test_every_file_parses(combination):
+    _, _, project = combination
+    parse_every_file(project)
 
 
-def test_ruff_is_clean_for_the_projects_python(baked):
-    python_version, _, project = baked
+def test_ruff_is_clean_for_the_projects_python(combination):
+    python_version, _, project = combination
     ruff = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))["tool"]["ruff"]
     assert ruff["target-version"] == "py" + python_version.replace(".", "")
     for command in (["check"], ["format", "--check"]):
@@ -93,8 +110,8 @@ def test_ruff_is_clean_for_the_projects_python(baked):
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_hadolint_is_clean(baked):
-    python_version, _, project = baked
+def test_hadolint_is_clean(combination):
+    python_version, _, project = combination
     dockerfile = project / "Dockerfile"
     if not dockerfile.exists():
         pytest.skip("the project has no Dockerfile")
@@ -103,9 +120,9 @@ def test_hadolint_is_clean(baked):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_every_file_names_the_projects_python(baked):
+def test_every_file_names_the_projects_python(combination):
     """`make install`, the package metadata and the image agree (CI: see the pipeline test)."""
-    python_version, _, project = baked
+    python_version, _, project = combination
     assert (project / ".python-version").read_text("utf-8") == f"{python_version}\n"
     pyproject = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))
     assert pyproject["project"]["requires-python"] == f">={python_version},<3.13"  # flytekit's
@@ -114,8 +131,8 @@ def test_every_file_names_the_projects_python(baked):
     assert ".python-version" not in (project / ".dockerignore").read_text("utf-8")  # not in images
 
 
-def test_file_hygiene_is_clean(baked):
-    _, _, project = baked
+def test_file_hygiene_is_clean(combination):
+    _, _, project = combination
     result = run([sys.executable, "tools/check_files.py"], project)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -135,8 +152,8 @@ def ci_commands(ci_provider: str, pipeline: dict) -> dict[str, list[str]]:
     }
 
 
-def test_ci_pipeline_runs_the_right_commands(baked):
-    python_version, ci_provider, project = baked
+def test_ci_pipeline_runs_the_right_commands(combination):
+    python_version, ci_provider, project = combination
     if ci_provider == "none":
         assert not (project / ".github").exists() and not (project / ".gitlab-ci.yml").exists()
         return
@@ -161,8 +178,8 @@ def test_ci_pipeline_runs_the_right_commands(baked):
         assert rule["if"] == '$CI_COMMIT_BRANCH == "main" && $FLYTE_REGISTER == "true"'
 
 
-def test_ci_pipeline_matches_the_providers_schema(baked):
-    _, ci_provider, project = baked
+def test_ci_pipeline_matches_the_providers_schema(combination):
+    _, ci_provider, project = combination
     if ci_provider == "none":
         return
     schema = ["--builtin-schema", CI_SCHEMA[ci_provider], CI_FILE[ci_provider]]
@@ -170,8 +187,8 @@ def test_ci_pipeline_matches_the_providers_schema(baked):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_ci_pipeline_names_only_make_targets_that_exist(baked):
-    _, ci_provider, project = baked
+def test_ci_pipeline_names_only_make_targets_that_exist(combination):
+    _, ci_provider, project = combination
     if ci_provider == "none":
         return
     pipeline = yaml.safe_load((project / CI_FILE[ci_provider]).read_text("utf-8"))
@@ -227,9 +244,10 @@ def user_env(tmp_path: Path) -> dict[str, str]:
 @pytest.mark.slow
 @pytest.mark.parametrize(("python_version", "ci_provider"), FULL_RUNS, ids=lambda v: v)
 def test_baked_project_passes_its_own_make_install_lint_and_test(
-    python_version, ci_provider, tmp_path
+    python_version, ci_provider, cookies, tmp_path
 ):
-    project = bake(tmp_path, python_version=python_version, ci_provider=ci_provider)
+    answers = {"python_version": python_version, "ci_provider": ci_provider}
+    project = baked(cookies.bake(extra_context=answers))
     env = user_env(tmp_path)
     for target in ("install", "lint", "test"):
         result = make(target, project, env)
@@ -245,14 +263,15 @@ def test_baked_project_passes_its_own_make_install_lint_and_test(
 
 
 @pytest.mark.slow
-def test_make_install_without_the_projects_python_says_so_in_one_line(tmp_path):
+def test_make_install_without_the_projects_python_says_so_in_one_line(cookies, tmp_path):
     """No uv and no such Python on PATH, no downloads: one line, a failure, and no .venv."""
     here = "{}.{}".format(*sys.version_info[:2])  # the python3 on PATH below
     missing = next(version for version in OPTIONS["python_version"] if version != here)
-    project = bake(tmp_path, python_version=missing)
+    project = baked(cookies.bake(extra_context={"python_version": missing}))
     bin_dir = tmp_path / "bin"  # make, cat and a python3 of another version: nothing else
     bin_dir.mkdir()
-    for name, target in [("make", "make"), ("cat", "cat"), ("python3", sys._base_executable)]:
+    base_python = sys._base_executable  # type: ignore[attr-defined]  # CPython's, not in typeshed
+    for name, target in [("make", "make"), ("cat", "cat"), ("python3", base_python)]:
         (bin_dir / name).symlink_to(shutil.which(target))
     env = user_env(tmp_path) | {"PATH": str(bin_dir), "UV_PYTHON_DOWNLOADS": "never"}
     env["UV_PYTHON_INSTALL_DIR"] = str(tmp_path / "uv-pythons")  # none managed by uv either
@@ -261,5 +280,5 @@ def test_make_install_without_the_projects_python_says_so_in_one_line(tmp_path):
     *lines, last = result.stdout.splitlines()
     bootstrap = "uv is not on PATH: installing it into .uv/ with pip"
     assert lines == [bootstrap, python_is_needed(missing)]
-    assert re.fullmatch(r"make: \*\*\* \[Makefile:\d+: install\] Error 1", last), last
+    assert re.fullmatch(r"make(\[\d+\])?: \*\*\* \[Makefile:\d+: install\] Error 1", last), last
     assert not (project / ".venv").exists()

@@ -13,6 +13,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from pytest_cookies.plugin import Cookies
 
 from support.baking import baked
 
@@ -71,7 +72,9 @@ def without_comment_line(block: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def changed(tmp_path_factory, cookies_session) -> tuple[Path, Path, dict[str, str]]:
+def changed(
+    tmp_path_factory: pytest.TempPathFactory, cookies_session: Cookies
+) -> tuple[Path, Path, dict[str, str]]:
     """A project baked, installed, run once, then changed by every recipe of its README;
     returns (project, HOME, outputs of the make runs by name)."""
     root = tmp_path_factory.mktemp("recipes")

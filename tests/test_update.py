@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GIT_ENV, TEMPLATE_DIR, bake
-from test_bake import expected_files, files_of
+from support.baked_files import expected_files, files_of
+from support.baking import baked, run_replay
+from support.git import GIT_ENV
+from support.template import TEMPLATE_DIR
 
 ENV = {**os.environ, **GIT_ENV}
 CRUFT = [sys.executable, "-m", "cruft"]
@@ -39,7 +41,15 @@ def working_tree_files() -> list[str]:
     if (TEMPLATE_DIR / ".git").exists():
         listing = run(["git", "ls-files", "-z", "-co", "--exclude-standard"], TEMPLATE_DIR).stdout
         return sorted(name for name in set(listing.split("\0")) if (TEMPLATE_DIR / name).is_file())
-    skip = {".git", ".venv", ".scratch", ".pytest_cache", ".ruff_cache", ".hypothesis"}
+    skip = {
+        ".git",
+        ".venv",
+        ".scratch",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".mypy_cache",
+        ".hypothesis",
+    }
     return sorted(
         str(path.relative_to(TEMPLATE_DIR))
         for path in TEMPLATE_DIR.rglob("*")
@@ -67,7 +77,7 @@ def commit_all(repo: Path, message: str) -> str:
 
 
 @pytest.fixture
-def template_repo(tmp_path) -> Path:
+def template_repo(tmp_path: Path) -> Path:
     """A git repository holding the template's working tree as its one commit."""
     repo = tmp_path / "template"
     repo.mkdir()
@@ -109,7 +119,7 @@ def change_the_template(repo: Path) -> str:
     return commit_all(repo, "a newer template")
 
 
-def test_cruft_create_from_a_local_checkout(template_repo, tmp_path):
+def test_cruft_create_from_a_local_checkout(template_repo, tmp_path, cookies):
     project = cruft_create(template_repo, tmp_path / "created")
     assert files_of(project) == expected_files() | {".cruft.json"}
     state = json.loads((project / ".cruft.json").read_text("utf-8"))
@@ -118,7 +128,7 @@ def test_cruft_create_from_a_local_checkout(template_repo, tmp_path):
     answers = json.loads((project / ".cookiecutter.json").read_text("utf-8"))
     recorded = state["context"]["cookiecutter"]
     assert answers == {key: value for key, value in recorded.items() if not key.startswith("_")}
-    assert contents(project) == contents(bake(tmp_path))  # the same as cookiecutter's bake
+    assert contents(project) == contents(baked(cookies.bake()))  # the same as cookiecutter's bake
     run([*CRUFT, "check"], project)
 
 
@@ -140,13 +150,14 @@ def test_cruft_update_from_an_older_commit_applies_cleanly(template_repo, tmp_pa
     run([*CRUFT, "check"], project)
 
 
-def test_a_plain_cookiecutter_project_can_be_linked_then_updated(template_repo, tmp_path):
+def test_a_plain_cookiecutter_project_can_be_linked_then_updated(template_repo, cookies):
     """A project baked with cookiecutter records its answers in .cookiecutter.json: enough for
     `cruft link` to adopt it (docs/updating.md)."""
     older = git(template_repo, "rev-parse", "HEAD")
-    project = bake(tmp_path, project_name="Churn Model", ci_provider="gitlab")
-    answers = (project / ".cookiecutter.json").read_text("utf-8")
-    link = ["link", "--no-input", "--checkout", older, "--extra-context", answers]
+    answers = {"project_name": "Churn Model", "ci_provider": "gitlab"}
+    project = baked(cookies.bake(extra_context=answers))
+    recorded = (project / ".cookiecutter.json").read_text("utf-8")
+    link = ["link", "--no-input", "--checkout", older, "--extra-context", recorded]
     run([*CRUFT, *link, str(template_repo)], project)
     commit_project(project)
     change_the_template(template_repo)
@@ -193,19 +204,14 @@ def test_cruft_update_from_the_first_commit_of_this_template(tmp_path):
 
 
 @pytest.mark.parametrize("ci_provider", ["github", "gitlab", "none"])
-def test_a_rebake_over_the_project_with_its_recorded_answers_changes_nothing(tmp_path, ci_provider):
+def test_a_rebake_over_the_project_with_its_recorded_answers_changes_nothing(cookies, ci_provider):
     """The hooks run again over an existing project (cookiecutter --replay-file with the
-    answers of .cookiecutter.json, --overwrite-if-exists): every file comes out the same."""
-    project = bake(tmp_path, project_name="Émile's {{ x }}", ci_provider=ci_provider)
+    answers of .cookiecutter.json, --overwrite-if-exists, from the command line as
+    docs/updating.md says): every file comes out the same."""
+    answers = {"project_name": "Émile's {{ x }}", "ci_provider": ci_provider}
+    project = baked(cookies.bake(extra_context=answers))
     before = contents(project)
-    answers = json.loads((project / ".cookiecutter.json").read_text("utf-8"))
-    replay = tmp_path / "replay.json"
-    replay.write_text(json.dumps({"cookiecutter": answers}), "utf-8")
-    home = tmp_path / "home"
-    home.mkdir()
-    config = home / "config.yaml"
-    config.write_text(json.dumps({"replay_dir": str(home / "replay")}))
-    command = [sys.executable, "-m", "cookiecutter", "--replay-file", str(replay)]
-    command += ["--overwrite-if-exists", "--config-file", str(config)]
-    run([*command, "--output-dir", str(project.parent), str(TEMPLATE_DIR)], tmp_path)
+    recorded = json.loads((project / ".cookiecutter.json").read_text("utf-8"))
+    result = run_replay(project.parent, recorded, "--overwrite-if-exists")
+    assert result.returncode == 0, result.stdout + result.stderr
     assert contents(project) == before

@@ -19,7 +19,8 @@ from flytekit.tools.translator import get_serializable
 from infra.config import LauncherConfig
 from infra.images import DEFAULT_IMAGE
 
-Registrable: TypeAlias = TaskSpec | WorkflowSpec | LaunchPlanModel
+# What flyteadmin registers. An alias Python 3.10 can read: `type X = ...` is 3.12 only.
+Registrable: TypeAlias = TaskSpec | WorkflowSpec | LaunchPlanModel  # noqa: UP040
 # Where fast registration unpacks the source in the container: its working directory.
 FAST_DESTINATION = "."
 

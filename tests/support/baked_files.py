@@ -1,0 +1,151 @@
+"""What a bake must hold, and reading a baked tree: the expected file set, leftover template
+markup, parsing every file.
+
+Shared by the tests that bake (a default bake, every combination of options, free-text answers,
+fuzzed answers, cruft): each checks the same properties, in one way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+# The files of a default bake (ci_provider github adds its pipeline: see CI_FILES).
+EXPECTED_FILES = {
+    ".cookiecutter.json",
+    ".dockerignore",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    ".python-version",
+    "Dockerfile",
+    "Makefile",
+    "README.md",
+    "pyproject.toml",
+    "conf/data/cubic.yaml",
+    "conf/data/linear.yaml",
+    "conf/extra_inputs.yaml",
+    "conf/hydra/launcher/flyte.yaml",
+    "conf/model/cubic.yaml",
+    "conf/model/linear.yaml",
+    "conf/multi_task.yaml",
+    "conf/shared/defaults.yaml",
+    "conf/single_task.yaml",
+    "hydra_plugins/demand_forecast_launcher/__init__.py",
+    "hydra_plugins/demand_forecast_launcher/flyte_launcher.py",
+    "infra/__init__.py",
+    "infra/binding.py",
+    "infra/builders.py",
+    "infra/config.py",
+    "infra/connection.py",
+    "infra/discovery.py",
+    "infra/errors.py",
+    "infra/execute_command.py",
+    "infra/executions.py",
+    "infra/hosts.py",
+    "infra/image_command.py",
+    "infra/images.py",
+    "infra/launch.py",
+    "infra/launch_plans.py",
+    "infra/launcher.py",
+    "infra/local_mode.py",
+    "infra/notifications.py",
+    "infra/package_mode.py",
+    "infra/registration.py",
+    "infra/registry.py",
+    "infra/remote_mode.py",
+    "infra/serialization.py",
+    "infra/settings.py",
+    "infra/sweep.py",
+    "infra/versioning.py",
+    "src/demand_forecast/__init__.py",
+    "src/demand_forecast/data.py",
+    "src/demand_forecast/metrics.py",
+    "src/demand_forecast/model.py",
+    "src/demand_forecast/workflows/__init__.py",
+    "src/demand_forecast/workflows/caching.py",
+    "src/demand_forecast/workflows/configs.py",
+    "src/demand_forecast/workflows/extra_inputs.py",
+    "src/demand_forecast/workflows/multi_task.py",
+    "src/demand_forecast/workflows/single_task.py",
+    "src/demand_forecast/workflows/tasks.py",
+    "tests/conftest.py",
+    "tests/support/__init__.py",
+    "tests/support/flyteadmin.py",
+    "tests/support/job_returns.py",
+    "tests/support/literals.py",
+    "tests/support/ports.py",
+    "tests/support/project.py",
+    "tests/support/scripts.py",
+    "tests/support/settings.py",
+    "tests/support/tasks.py",
+    "tests/support/tools.py",
+    "tests/test_builders.py",
+    "tests/test_caching.py",
+    "tests/test_config_errors.py",
+    "tests/test_configs.py",
+    "tests/test_connection.py",
+    "tests/test_discovery.py",
+    "tests/test_dockerfile.py",
+    "tests/test_example_execute.py",
+    "tests/test_example_logic.py",
+    "tests/test_example_pipeline.py",
+    "tests/test_image_command.py",
+    "tests/test_images.py",
+    "tests/test_launch_plans.py",
+    "tests/test_launcher_local.py",
+    "tests/test_lint_config.py",
+    "tests/test_notifications.py",
+    "tests/test_package.py",
+    "tests/test_registry.py",
+    "tests/test_remote.py",
+    "tests/test_structure.py",
+    "tests/test_versioning.py",
+    "tests/test_workflows.py",
+    "tools/check_files.py",
+}
+# The pipeline each `ci_provider` adds to EXPECTED_FILES (the default is github).
+CI_FILES = {"github": {".github/workflows/ci.yml"}, "gitlab": {".gitlab-ci.yml"}, "none": set()}
+# Jinja left in a baked file: `{{`, `{%` or `{#` (GitHub Actions' `${{ }}` and the shell's `${#x}`
+# are fine), or a `cookiecutter.` variable (the `.cookiecutter.json` file name is fine).
+TEMPLATE_MARKUP = re.compile(r"(?<!\$)\{[{#]|\{%|\bcookiecutter\.(?!json\b)")
+PARSED_SUFFIXES = {".toml", ".yaml", ".yml", ".json", ".py"}
+
+
+def expected_files(ci_provider: str = "github") -> set[str]:
+    """The files of a bake with the default names and the given CI provider."""
+    return EXPECTED_FILES | CI_FILES[ci_provider]
+
+
+def files_of(project: Path) -> set[str]:
+    """Every file of a baked project, relative to it."""
+    return {str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()}
+
+
+def leftover_markup(text: str) -> list[str]:
+    """The template markup left in a baked file's text, if any."""
+    return TEMPLATE_MARKUP.findall(text)
+
+
+def parse_file(path: Path) -> None:
+    """Parse a TOML, YAML (one document, as Hydra and CI read them), JSON or Python file; raise
+    if it does not parse."""
+    text = path.read_text("utf-8")
+    if path.suffix == ".toml":
+        tomllib.loads(text)
+    elif path.suffix in {".yaml", ".yml"}:
+        yaml.safe_load(text)
+    elif path.suffix == ".json":
+        json.loads(text)
+    elif path.suffix == ".py":
+        compile(text, str(path), "exec")
+
+
+def parse_every_file(project: Path) -> None:
+    """Parse every TOML, YAML, JSON and Python file of a baked project."""
+    for name in sorted(files_of(project)):
+        if Path(name).suffix in PARSED_SUFFIXES:
+            parse_file(project / name)
