@@ -9,23 +9,12 @@ import pytest
 from pytest_cookies.plugin import Cookies
 
 from support.baking import baked
+from support.targets import make
 from support.template import TEMPLATE_DIR
 
 pytestmark = pytest.mark.slow
 
 TRICKY_NAME = 'Émile\'s "Demand" Forecast: v2'
-
-
-def make(project: Path, *targets: str, home: Path, **variables: str) -> str:
-    """Run ``make targets`` in the project like a user's shell; return its output."""
-    env = {**os.environ, "HOME": str(home)}
-    env = {key: value for key, value in env.items() if not key.startswith("FLYTE_")}
-    command = ["make", "--no-print-directory", "-C", str(project), *targets]
-    command += [f"{key}={value}" for key, value in variables.items()]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
-    return output
 
 
 def executed_tasks(output: str) -> list[str]:

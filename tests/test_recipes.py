@@ -16,22 +16,11 @@ import pytest
 from pytest_cookies.plugin import Cookies
 
 from support.baking import baked
+from support.targets import make
 
 pytestmark = pytest.mark.slow
 
 PACKAGE = "demand_forecast"
-
-
-def make(project: Path, *targets: str, home: Path, **variables: str) -> str:
-    """``make targets`` in the project as a user's shell runs it; its output."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("FLYTE_")}
-    env["HOME"] = str(home)
-    command = ["make", "--no-print-directory", "-C", str(project), *targets]
-    command += [f"{key}={value}" for key, value in variables.items()]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
-    return output
 
 
 def executed(output: str) -> set[str]:
@@ -172,6 +161,16 @@ def changed(
             outputs[command] = result.stdout + result.stderr
     outputs["package baseline"] = make(project, "package", home=home, WORKFLOW="baseline")
     return project, home, outputs
+
+
+def test_a_value_of_the_wrong_type_fails_as_the_readme_shows(changed):
+    project, home, _ = changed
+    command = 'make run-multi OVERRIDES="model.degree=abc"'
+    assert command in (project / "README.md").read_text()
+    output = make(project, "run-multi", home=home, succeed=False, OVERRIDES="model.degree=abc")
+    assert "Error merging override model.degree=abc" in output
+    assert "full_key: model.degree" in output
+    assert not executed(output)
 
 
 def test_a_new_option_runs(changed):
