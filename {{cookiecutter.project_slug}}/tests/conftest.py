@@ -2,11 +2,15 @@
 config. Helpers that are not fixtures live in tests/support/."""
 
 import os
+from collections.abc import Callable
 
 import pytest
 from omegaconf import DictConfig, OmegaConf
 
+from infra.config import LauncherConfig
+from infra.settings import launcher_settings
 from support.flyteadmin import serving
+from support.project import compose_config
 from support.tools import Tools
 
 
@@ -42,3 +46,13 @@ def tools(tmp_path, monkeypatch) -> Tools:
 def small_config() -> DictConfig:
     """A job config of two small sub-configs, for tests of the launcher's parts."""
     return OmegaConf.create({"model": {"degree": 1, "l2": 0.0}, "query": "0.5"})
+
+
+@pytest.fixture(scope="session")
+def settings_of() -> Callable[[str], LauncherConfig]:
+    """The project's launcher settings as a launch of the workflow ``name`` loads them."""
+
+    def settings(name: str) -> LauncherConfig:
+        return launcher_settings(compose_config(name, hydra=True))
+
+    return settings

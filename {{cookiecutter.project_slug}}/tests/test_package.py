@@ -84,20 +84,18 @@ def fast_package(tmp_path_factory):
     return package(tmp_path_factory.mktemp("fast"), FAST, "hydra.launcher.fast_register=true")
 
 
-def launcher():
-    return compose_config(WORKFLOW_NAMES[0], hydra=True).hydra.launcher
-
-
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)
-def test_every_entity_has_the_one_version_project_and_domain(packages, name):
+def test_every_entity_has_the_one_version_project_and_domain(packages, name, settings_of):
+    settings = settings_of(name)
     entities, manifest = packages[name]
     ids = [entity.template.id for entity in entities["1"] + entities["2"]]
     ids += [launch_plan.id for launch_plan in entities["3"]]
     assert {(i.project, i.domain, i.version) for i in ids} == {
-        (launcher().project, launcher().domain, VERSION)
+        (settings.project, settings.domain, VERSION)
     }
     assert manifest["version"] == VERSION
-    assert manifest["images"] == {"default": f"{launcher().images.default.repository}:{VERSION}"}
+    repository = settings.images["default"].repository
+    assert manifest["images"] == {"default": f"{repository}:{VERSION}"}
 
 
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)

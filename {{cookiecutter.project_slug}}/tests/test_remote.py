@@ -85,21 +85,21 @@ def job_launch_plans(requests) -> list:
     return [r for r in requests if r.id.name != r.spec.workflow_id.name]
 
 
-def test_everything_is_registered_once_under_one_version(sweep):
+def test_everything_is_registered_once_under_one_version(sweep, settings_of):
+    settings = settings_of(NAME)
     names = [request.id.name for request in sweep.first_calls("CreateTask")]
     assert names == TASKS
     assert [r.id.name for r in sweep.first_calls("CreateWorkflow")] == [WORKFLOW]
     assert len(sweep.first_calls("CreateLaunchPlan")) == 1 + len(JOBS)  # the default, one per job
     kinds = ("CreateTask", "CreateWorkflow", "CreateLaunchPlan")
     requests = [request for kind in kinds for request in sweep.first_calls(kind)]
-    launcher = compose_config(NAME, hydra=True).hydra.launcher
     assert {(r.id.project, r.id.domain, r.id.version) for r in requests} == {
-        (launcher.project, launcher.domain, VERSION)
+        (settings.project, settings.domain, VERSION)
     }
 
 
-def test_task_templates_name_the_image_and_the_task_module(sweep):
-    image = compose_config(NAME, hydra=True).hydra.launcher.images.default.repository
+def test_task_templates_name_the_image_and_the_task_module(sweep, settings_of):
+    image = settings_of(NAME).images["default"].repository
     for request in sweep.first_calls("CreateTask"):
         container = request.spec.template.container
         assert container.image == f"{image}:{VERSION}"
@@ -146,8 +146,10 @@ def test_identical_re_registration_is_not_an_error(sweep):
     assert len(sweep.admin.calls("CreateExecution")) == 2 * len(JOBS)
 
 
-def test_a_changed_entity_under_a_registered_version_is_a_conflict(flyteadmin, tmp_path):
-    launcher = compose_config(NAME, hydra=True).hydra.launcher
+def test_a_changed_entity_under_a_registered_version_is_a_conflict(
+    flyteadmin, tmp_path, settings_of
+):
+    launcher = settings_of(NAME)
     other = workflow_pb2.WorkflowCreateRequest()
     other.id.resource_type = 2  # WORKFLOW
     other.id.project, other.id.domain = launcher.project, launcher.domain
