@@ -12,7 +12,7 @@ from infra.errors import LauncherError
 from infra.images import distinct_images, prepare_images
 from support.project import ROOT
 from support.settings import LOCAL_REPO, REPO
-from support.settings import launcher_settings as settings
+from support.settings import settings_with as settings
 
 
 def test_build_commands_are_argument_lists_with_the_image_ref_as_build_arg():

@@ -13,7 +13,7 @@ from infra.errors import LauncherError
 from infra.images import distinct_images, image_refs, image_steps, prepare_images
 from support.project import ROOT
 from support.settings import REPO
-from support.settings import launcher_settings as settings
+from support.settings import settings_with as settings
 
 
 def test_refs_are_tagged_with_the_version_unless_a_tag_is_set():

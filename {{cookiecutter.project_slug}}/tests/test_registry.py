@@ -17,7 +17,7 @@ from infra.images import image_refs, prepare_images
 from infra.registry import is_local_registry, split_ref
 from support.project import ROOT
 from support.settings import LOCAL_REPO, REPO
-from support.settings import launcher_settings as settings
+from support.settings import settings_with as settings
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ REPO = "registry.example.com/team/forecast"
 LOCAL_REPO = "localhost:30000/forecast"
 
 
-def launcher_settings(**changes: Any) -> LauncherConfig:
+def settings_with(**changes: Any) -> LauncherConfig:
     """Launcher settings with one default image in ``REPO``; ``changes`` replace fields."""
     values: dict[str, Any] = {
         "_target_": "x",
