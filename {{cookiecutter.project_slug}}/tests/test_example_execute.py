@@ -18,10 +18,9 @@ from infra.binding import plain
 from infra.executions import Execution
 from support.flyteadmin import serving
 from support.literals import decoded
-from support.project import ROOT, compose_config
+from support.project import PACKAGE, ROOT, compose_config
 from support.scripts import run_workflow_script
 
-PACKAGE = "{{ cookiecutter.package_name }}"
 MODULE = f"{PACKAGE}.workflows.extra_inputs"
 SMALL_DATA = ["data.n_samples=80"]
 VERSION = "execute-1"
