@@ -27,7 +27,11 @@ venv: $(BIN)/python ## Create .venv with the template's test tools
 demo: venv ## Bake a project with the default answers, install it, run its workflows and a sweep
 	rm -rf $(SCRATCH)/demo
 	$(BIN)/cookiecutter --no-input --output-dir $(SCRATCH)/demo .
-	$(MAKE) -C $(DEMO) install run-single run-multi run-extra sweep-local
+	@echo "Installing the demo project (make install; its log: $(SCRATCH)/demo/install.log)"
+	@$(MAKE) --no-print-directory -C $(DEMO) install >$(SCRATCH)/demo/install.log 2>&1 \
+		|| { tail -n 30 $(SCRATCH)/demo/install.log; exit 1; }
+	@grep -E '^(Using|Resolved|Installed|Bytecode compiled) ' $(SCRATCH)/demo/install.log
+	$(MAKE) --no-print-directory -C $(DEMO) run-single run-multi run-extra sweep-local
 	@echo
 	@echo "Demo project:  $(DEMO)"
 	@echo "Run outputs:   $(DEMO)/outputs (one folder per run: .hydra/ config + log)"

@@ -1,11 +1,11 @@
 """1. Time to first run: bake, install and run the multi-task workflow once, from nothing.
 
-Three installers, alternated in one bench run: the template's default (`make install`: uv), plain
-pip (`python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'`), and the same pip install
-from a local folder of wheels (`--no-index --find-links`), which takes the network out of pip's
-figure where its HTTP cache does not hold (as on machines whose proxy makes downloads uncacheable).
-Caches are warmed before timing: uv's by an untimed install, pip's and the wheel folder by
-`pip wheel` of the project.
+Three installers, alternated in one bench run: the template's default (`make install`: uv
+sync), plain pip (`python3 -m venv .venv && .venv/bin/pip install -e . <the dev group>`), and the
+same pip install from a local folder of wheels (`--no-index --find-links`), which takes the
+network out of pip's figure where its HTTP cache does not hold (as on machines whose proxy makes
+downloads uncacheable). Caches are warmed before timing: uv's by an untimed install, pip's and
+the wheel folder by `pip wheel` of the project.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 from harness import (
@@ -41,7 +42,8 @@ ABOUT = (
     "Bake the template with the default answers, install the project, run the multi-task "
     "workflow once (`python src/<pkg>/workflows/multi_task.py`, empty Flyte cache). "
     "uv is `make install` (the template's default); pip is `python3 -m venv .venv && "
-    ".venv/bin/pip install -e '.[dev]'`; pip (local wheels) is the same with `--no-index "
+    ".venv/bin/pip install -e . <the dev group's requirements>` (the venv's pip predates "
+    "`--group`); pip (local wheels) is the same with `--no-index "
     "--find-links <folder of the project's wheels>`, i.e. pip without the network. All share "
     "the machine's package caches, warmed before timing; the arms alternate."
 )
@@ -55,8 +57,14 @@ def pip_install(project: Path, wheels: Path | None = None) -> Sample:
     env = dict(os.environ)
     env.pop("VIRTUAL_ENV", None)
     offline = f"--no-index --find-links {shlex.quote(str(wheels))} " if wheels else ""
-    command = f"{PIP} {offline}-e '.[dev]'"
+    command = f"{PIP} {offline}-e . {shlex.join(dev_group(project))}"
     return run_timed(["bash", "-c", command], cwd=project, env=env, timeout=900)
+
+
+def dev_group(project: Path) -> list[str]:
+    """The requirements of the project's ``dev`` dependency group (PEP 735)."""
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))
+    return list(pyproject["dependency-groups"]["dev"])
 
 
 def first_run(ctx: Context, project: Path, name: str) -> Sample:
@@ -112,7 +120,8 @@ def run(ctx: Context) -> Section:
     warm_project = ctx.project().root  # its `make install` filled the uv cache
     wheels = ctx.work / "wheels"  # the project's dependencies and build backend, as wheels
     pip_wheel = ["python3", "-m", "pip", "wheel", "--quiet", "-w", wheels]
-    run_timed([*pip_wheel, "-e", f"{warm_project}[dev]", *BUILD_BACKEND], cwd=ctx.work, timeout=900)
+    requirements = ["-e", str(warm_project), *dev_group(warm_project), *BUILD_BACKEND]
+    run_timed([*pip_wheel, *requirements], cwd=ctx.work, timeout=900)
     installers = {
         "uv": make_install,
         "pip": pip_install,

@@ -3,6 +3,7 @@
 import os
 import re
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,37 @@ def test_make_demo_from_the_readme(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     demo = TEMPLATE_DIR / ".scratch/demo/demand-forecast"
+    output = result.stdout + result.stderr
+    assert re.search(r"^Installed \d+ packages", output, re.M), output  # the install's summary...
+    assert not re.search(r"^ \+ \S+==", output, re.M), output  # ...not a line per package
     assert f"Run outputs:   {demo}/outputs" in result.stdout
     assert len(list((demo / "outputs").glob("*/*/.hydra/config.yaml"))) == 3
     assert len(list((demo / "multirun").glob("*/*/[01]/.hydra/config.yaml"))) == 2
+
+
+def test_make_install_writes_uv_lock_then_follows_pyproject(cookies, tmp_path):
+    """The generated README's dependency workflow: install writes the lock (dev tools in a
+    dependency group, not an extra), an edit of pyproject.toml reaches lock and venv with `make
+    install`, `make lock` is a no-op on a current lock, `make upgrade` keeps a working venv."""
+    project = baked(cookies.bake())
+    make(project, "install", home=tmp_path)
+    lock = tomllib.loads((project / "uv.lock").read_text("utf-8"))
+    (own,) = [entry for entry in lock["package"] if entry["name"] == project.name]
+    assert "pytest" in {entry["name"] for entry in own["dev-dependencies"]["dev"]}
+    metadata = next((project / ".venv/lib").glob(f"python3*/site-packages/{own['name']}*/METADATA"))
+    assert "Provides-Extra: dev" not in metadata.read_text("utf-8")
+
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace('"pyyaml>=6",', '"pyyaml>=6",\n    "tomli-w>=1",')
+    )
+    make(project, "install", home=tmp_path)
+    assert '\nname = "tomli-w"\n' in (project / "uv.lock").read_text("utf-8")
+    python = str(project / ".venv/bin/python")
+    subprocess.run([python, "-c", "import tomli_w"], check=True)
+
+    locked = (project / "uv.lock").read_text("utf-8")
+    make(project, "lock", home=tmp_path)
+    assert (project / "uv.lock").read_text("utf-8") == locked
+    make(project, "upgrade", home=tmp_path)
+    subprocess.run([python, "-c", "import tomli_w, flytekit, hydra"], check=True)

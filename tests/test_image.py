@@ -17,7 +17,9 @@ Set HFT_IMAGE_STORE to a folder to keep the store (and the base image) between r
 HFT_IMAGE_DRIVER to overlay or vfs to use that storage driver only.
 """
 
+import importlib.util
 import json
+import marshal
 import os
 import re
 import shlex
@@ -287,6 +289,32 @@ def test_the_image_runs_as_non_root_and_holds_only_the_installed_project(built, 
             store.buildah("umount", container, check=False)
     assert found == [] and secrets == []
     assert installed == {project.package, "infra", "hydra_plugins"}
+
+
+def test_the_projects_code_is_byte_compiled_under_its_installed_path(built, project):
+    """The image sets PYTHONDONTWRITEBYTECODE: code without bytecode is compiled by every pod."""
+    ref, _ = built
+    store = project.store
+    with store.container(ref) as container:
+        mount = Path(store.buildah("mount", container).stdout.strip())
+        try:
+            site = next((mount / "opt/venv/lib").glob("python3*/site-packages"))
+            sources = [
+                path
+                for name in (project.package, "infra", "hydra_plugins")
+                for path in (site / name).rglob("*.py")
+            ]
+            compiled = {path: Path(importlib.util.cache_from_source(str(path))) for path in sources}
+            missing = [path for path, pyc in compiled.items() if not pyc.is_file()]
+            names = {  # the file a traceback names: the path inside the image
+                marshal.loads(pyc.read_bytes()[16:]).co_filename
+                for pyc in compiled.values()
+                if pyc.is_file()
+            }
+        finally:
+            store.buildah("umount", container, check=False)
+    assert len(sources) > 10 and missing == []
+    assert names == {f"/{path.relative_to(mount)}" for path in sources}
 
 
 def walk(root: Path) -> Iterator[Path]:

@@ -11,7 +11,6 @@ must be on the Python the project names, whatever this machine's python3 is.
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ import pytest
 import yaml
 from pytest_cookies.plugin import Cookies
 
+from support import targets
 from support.baked_files import (
     CI_FILES,
     expected_files,
@@ -227,18 +227,10 @@ def make(target: str, project: Path, env: dict[str, str]) -> subprocess.Complete
 
 
 def user_env(tmp_path: Path) -> dict[str, str]:
-    """The user's environment with HOME (Flyte's local cache) moved into ``tmp_path``.
-
-    uv's cache would move with HOME, and a user's `make install` has their normal one: UV_CACHE_DIR
-    puts it back (a cold cache would download every package again). Nothing names an interpreter.
-    """
+    """The user's environment with HOME (Flyte's local cache) moved into ``tmp_path``."""
     home = tmp_path / "home"
     home.mkdir()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("FLYTE_")}
-    uv = shutil.which("uv") or shutil.which("uv", path=str(TOOLS))  # the one `make install` uses
-    if uv:  # (the template's venv has one when uv is not on PATH; the cache is the same)
-        env["UV_CACHE_DIR"] = run([uv, "cache", "dir"], tmp_path).stdout.strip()
-    return env | {"HOME": str(home)}
+    return targets.user_env(home)
 
 
 @pytest.mark.slow

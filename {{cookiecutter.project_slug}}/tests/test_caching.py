@@ -2,8 +2,12 @@
 run share cache entries, and a task's cache version changes with the code it runs."""
 
 import importlib
+import os
+import shutil
+import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import diskcache
 import pytest
@@ -12,7 +16,7 @@ from flytekit.core.cache import VersionParameters
 from {{ cookiecutter.package_name }}.workflows.caching import CodeHash
 
 from infra.binding import bind_inputs
-from support.project import WORKFLOW_NAMES, compose_config, tasks_of, workflow_of
+from support.project import ROOT, WORKFLOW_NAMES, compose_config, tasks_of, workflow_of
 from support.scripts import run_workflow_script
 from support.tasks import task_cache
 
@@ -38,6 +42,19 @@ def test_a_direct_run_and_a_launcher_run_share_cache_entries(name, tmp_path):
     assert entries == sum(task.metadata.cache for task in tasks_of(name))
     run_workflow_script(name, "-m", "hydra.launcher.mode=local", cwd=tmp_path, home=tmp_path)
     assert len(diskcache.Cache(cache)) == entries, "the launcher's run made entries of its own"
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_clear_cache_empties_flytes_local_cache(tmp_path):
+    name = next(name for name in WORKFLOW_NAMES if any(t.metadata.cache for t in tasks_of(name)))
+    cache = tmp_path / ".flyte" / "local-cache"
+    run_workflow_script(name, cwd=tmp_path, home=tmp_path)
+    assert len(diskcache.Cache(cache)) > 0
+    command = ["make", "--no-print-directory", "clear-cache", f"BIN={Path(sys.executable).parent}"]
+    env = {**os.environ, "HOME": str(tmp_path)}
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(diskcache.Cache(cache)) == 0
 
 
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)

@@ -83,11 +83,9 @@ def test_hygiene_checks_are_the_pre_commit_hygiene_hooks():
     assert [hook["id"] for hook in repo["hooks"]] == list(load_check_files().CHECKS)
 
 
-def test_hook_versions_are_within_the_dev_extras():
+def test_hook_versions_are_within_the_dev_group():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
-    requirements = [
-        Requirement(line) for line in pyproject["project"]["optional-dependencies"]["dev"]
-    ]
+    requirements = [Requirement(line) for line in pyproject["dependency-groups"]["dev"]]
     ranges = {requirement.name: requirement.specifier for requirement in requirements}
     versions = {}
     for repo in pre_commit_repos():
