@@ -93,7 +93,8 @@ def test_make_install_writes_uv_lock_then_follows_pyproject(cookies, tmp_path):
     lock = tomllib.loads((project / "uv.lock").read_text("utf-8"))
     (own,) = [entry for entry in lock["package"] if entry["name"] == project.name]
     assert "pytest" in {entry["name"] for entry in own["dev-dependencies"]["dev"]}
-    metadata = next((project / ".venv/lib").glob(f"python3*/site-packages/{own['name']}*/METADATA"))
+    dist_info = f"python3*/site-packages/{own['name'].replace('-', '_')}-*.dist-info/METADATA"
+    metadata = next((project / ".venv/lib").glob(dist_info))
     assert "Provides-Extra: dev" not in metadata.read_text("utf-8")
 
     pyproject = project / "pyproject.toml"
