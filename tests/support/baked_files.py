@@ -93,6 +93,7 @@ EXPECTED_FILES = {
     "tests/test_example_execute.py",
     "tests/test_example_logic.py",
     "tests/test_example_pipeline.py",
+    "tests/test_flyte_cli.py",
     "tests/test_image_command.py",
     "tests/test_images.py",
     "tests/test_launch_plans.py",

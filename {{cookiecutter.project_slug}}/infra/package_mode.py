@@ -2,8 +2,8 @@
 
 ``<package_dir>/<workflow module>-<version>.tgz`` is a Flyte package in the layout ``pyflyte
 package`` writes: one protobuf file per task (``*_1.pb``), workflow (``*_2.pb``) and launch plan
-(``*_3.pb``), which ``pyflyte register`` and ``flytectl register files`` accept. Beside it, a
-``.json`` manifest lists the version, the images and each job's launch plan with its inputs.
+(``*_3.pb``), which ``flytectl register files`` accepts. Beside it, a ``.json`` manifest lists
+the version, the images and each job's launch plan with its inputs.
 """
 
 import json

@@ -1,13 +1,17 @@
 """Package mode for every workflow, run like a user would, the package read back with flyteidl.
 
-``python <workflow>.py -m hydra.launcher.mode=package`` must write what ``pyflyte register`` and
-``flytectl register files`` accept: ``<n>_<name>_<1|2|3>.pb`` files of admin TaskSpec,
-WorkflowSpec and LaunchPlan protobufs in a .tgz, plus a manifest.
+``python <workflow>.py -m hydra.launcher.mode=package`` must write what ``flytectl register files``
+accepts: ``<n>_<name>_<1|2|3>.pb`` files of admin TaskSpec, WorkflowSpec and LaunchPlan protobufs
+in a .tgz, plus a manifest. Flyte has no offline check of such a package (flytectl is no Python
+package); ``pyflyte register --dry-run`` of the workflow file, offline, must agree with it.
 """
 
 import hashlib
 import io
 import json
+import re
+import subprocess
+import sys
 import tarfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,6 +23,7 @@ from infra.binding import CONFIG_INPUT, plain
 from support.literals import decoded
 from support.project import (
     WORKFLOW_NAMES,
+    WORKFLOWS_DIR,
     compose_config,
     group_sweep,
     tasks_of,
@@ -31,6 +36,8 @@ VERSION = "pkg-1"
 REMOTE_PACKAGE_PATH = "{" * 2 + " .remote_package_path " + "}" * 2
 KINDS = {"1": task_pb2.TaskSpec, "2": workflow_pb2.WorkflowSpec, "3": launch_plan_pb2.LaunchPlan}
 FAST = WORKFLOW_NAMES[0]  # also packaged with fast registration
+# A line of `pyflyte register --dry-run`: what it would register.
+DRY_RUN_LINE = re.compile(r"(Task|Workflow|Launch Plan): (\S+) \(Dry run Mode\)")
 
 
 def read_package(path: Path) -> dict[str, list]:
@@ -166,3 +173,32 @@ def test_the_same_inputs_give_the_same_launch_plan_names(packages, tmp_path):
     first = manifest["launch_plans"][0]
     _, again = package(tmp_path, name, *first["overrides"])
     assert again["launch_plans"][0]["name"] == first["name"]
+
+
+def pyflyte_register_dry_run(name: str, manifest: dict, cwd: Path) -> dict[str, list[str]]:
+    """``pyflyte register --dry-run`` of the workflow file ``name`` at the manifest's version,
+    image, project and domain, as the README shows it: the names listed by kind."""
+    command = [str(Path(sys.executable).parent / "pyflyte"), "register", "--dry-run"]
+    command += ["--copy", "none", "--version", manifest["version"]]
+    command += ["--image", manifest["images"]["default"]]
+    command += ["--project", manifest["project"], "--domain", manifest["domain"]]
+    command += [str(WORKFLOWS_DIR / f"{name}.py")]
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and "Successfully registered" in output, output
+    listed: dict[str, list[str]] = {"Task": [], "Workflow": [], "Launch Plan": []}
+    for kind, entity in DRY_RUN_LINE.findall(output):
+        listed[kind].append(entity)
+    return listed
+
+
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_pyflyte_register_dry_run_lists_what_the_package_registers(packages, name, tmp_path):
+    entities, manifest = packages[name]
+    listed = pyflyte_register_dry_run(name, manifest, tmp_path)
+    # pyflyte lists every task of the modules the file imports; the package, those the workflow
+    # runs. The launch plans of sweep jobs are the launcher's own; the default one is in both.
+    packaged_tasks = {task.template.id.name for task in entities["1"]}
+    assert packaged_tasks and packaged_tasks <= set(listed["Task"])
+    assert listed["Workflow"] == [spec.template.id.name for spec in entities["2"]]
+    assert listed["Launch Plan"] == [entities["3"][0].id.name] == [manifest["workflow"]]
