@@ -315,6 +315,13 @@ def test_the_projects_code_is_byte_compiled_under_its_installed_path(built, proj
             store.buildah("umount", container, check=False)
     assert len(sources) > 10 and missing == []
     assert names == {f"/{path.relative_to(mount)}" for path in sources}
+    with store.container(ref) as container:  # and python takes it: not stale, not recompiled
+        module = f"{project.package}.workflows.multi_task"
+        verbose = store.buildah("run", container, "--", "python", "-v", "-c", f"import {module}")
+    own = re.compile(rf"/site-packages/(?:{project.package}|infra)/")
+    loaded = [line for line in verbose.stderr.splitlines() if own.search(line)]
+    assert any(line.startswith("# code object from ") for line in loaded), loaded
+    assert not [line for line in loaded if "stale" in line or "could not" in line], loaded
 
 
 def walk(root: Path) -> Iterator[Path]:
