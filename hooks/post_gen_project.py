@@ -17,7 +17,7 @@ ANSWERS_FILE = Path(".cookiecutter.json")  # the hook runs in the generated proj
 # .github/workflows/ would stay), and they put Jinja into paths that tools and readers walk:
 # one list here says plainly which file belongs to which provider.
 CI_FILES = {
-    "github": [Path(".github/workflows/ci.yml")],
+    "github": [Path(".github/workflows/ci.yml"), Path(".github/dependabot.yml")],
     "gitlab": [Path(".gitlab-ci.yml")],
 }
 

@@ -26,6 +26,7 @@ from pytest_cookies.plugin import Cookies
 
 from support.baked_files import (
     CI_FILES,
+    PIPELINE_FILE,
     expected_files,
     files_of,
     leftover_markup,
@@ -36,8 +37,7 @@ from support.template import CHOICES, OPTIONS, TEMPLATE_DIR, post_gen, pre_gen
 
 COMBINATIONS = list(itertools.product(OPTIONS["python_version"], OPTIONS["ci_provider"]))
 TOOLS = Path(sys.executable).parent  # ruff, hadolint, check-jsonschema of the template's venv
-# The pipeline file of each provider (the one file it adds to a bake).
-CI_FILE = {name: min(files) for name, files in CI_FILES.items() if files}
+CI_FILE = PIPELINE_FILE
 # The providers' own schemas, vendored by check-jsonschema (no network).
 CI_SCHEMA = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
 # What every pipeline runs, in this order, and the opt-in job that registers on the cluster.
@@ -175,7 +175,7 @@ def test_ci_pipeline_runs_the_right_commands(combination):
         assert pipeline["default"]["image"] == f"python:{python_version}-bookworm"
         assert [jobs[name][-1] for name in ("lint", "test", "package")] == CI_COMMANDS[1:]
         (rule,) = pipeline["register"]["rules"]
-        assert rule["if"] == '$CI_COMMIT_BRANCH == "main" && $FLYTE_REGISTER == "true"'
+        assert rule["if"] == '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $FLYTE_REGISTER == "true"'
 
 
 def test_ci_pipeline_matches_the_providers_schema(combination):
