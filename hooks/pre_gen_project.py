@@ -14,11 +14,13 @@ written in one place.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import keyword
 import re
 import sys
+import tempfile
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -68,6 +70,9 @@ OCI_REGISTRY = re.compile(
 # A default derived from other answers, as cookiecutter.json writes one, and the answers it names.
 DERIVED_DEFAULT = re.compile(r"\{\{-?\s*cookiecutter\.")
 REFERENCE = re.compile(r"\bcookiecutter\.([A-Za-z_][A-Za-z0-9_]*)")
+
+# Every file the post-gen hook may remove (its CI_FILES, all providers; a test keeps them equal).
+CI_PATHS = (".github/workflows/ci.yml", ".github/dependabot.yml", ".gitlab-ci.yml")
 
 # A rule: None if the value is fine, else what the value must be ("must ...").
 Check = Callable[[str], "str | None"]
@@ -388,13 +393,41 @@ def validate(
     return errors
 
 
+def existing_record(project: Path) -> Path:
+    """Where this hook tells the post-gen hook which CI files ``project`` had before the bake.
+
+    Outside the project, so that nothing is left in it if the bake fails in between; the same
+    function is in hooks/post_gen_project.py (hooks cannot import each other).
+    """
+    digest = hashlib.sha256(str(project.resolve()).encode("utf-8")).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"hydra-flyte-template-{digest}.json"
+
+
+def record_existing_ci(project: Path = Path(".")) -> list[str]:
+    """Record which CI files, and folders of theirs, ``project`` holds before any file is written.
+
+    cookiecutter runs this hook in the project's folder once it exists: empty for a new project,
+    the user's for a re-bake (``--overwrite-if-exists``). The post-gen hook removes the pipelines of
+    the providers not chosen, but never one recorded here: it was not this bake's to remove.
+    """
+    candidates = {Path(name) for name in CI_PATHS}
+    candidates |= {folder for path in candidates for folder in path.parents[:-1]}
+    existing = sorted(str(path) for path in candidates if (project / path).exists())
+    existing_record(project).write_text(json.dumps(existing), "utf-8")
+    return existing
+
+
 def main() -> int:
-    """Report every invalid answer on stderr; a non-zero exit stops cookiecutter."""
+    """Report every invalid answer on stderr; a non-zero exit stops cookiecutter. Then record the
+    CI files that were here before the bake (record_existing_ci)."""
     answers = json.loads(ANSWERS_JSON)
     errors = validate(answers, read_options(answers), json.loads(GIVEN_JSON))
     for error in errors:
         print(error, file=sys.stderr)
-    return 1 if errors else 0
+    if errors:
+        return 1
+    record_existing_ci()
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """The generated CI passes the linters a reviewer would run on it, for every combination of options
-(python_version x ci_provider; ci_provider=none bakes no CI file, which tests/test_matrix.py checks):
-zizmor (GitHub Actions security audit, offline, its most thorough
-persona) and actionlint on the GitHub workflow, the providers' schemas on the GitLab pipeline and
-Dependabot's configuration. Each linter is also shown a broken copy and must report it, so a check
-that stopped looking would fail here too.
+(python_version x ci_provider; ci_provider=none bakes no CI file, as tests/test_matrix.py checks):
+zizmor (GitHub Actions security audit, offline, its most thorough persona) and actionlint on the
+GitHub workflow, the providers' schemas on the GitLab pipeline and Dependabot's configuration.
+Each linter is also shown a broken copy and must report it, so a check that stopped looking would
+fail here too.
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ def test_the_dependabot_schema_refuses_an_unknown_ecosystem(default_project, tmp
 
 def test_the_gitlab_schema_refuses_an_unknown_when(gitlab_project, tmp_path):
     name = PIPELINE_FILE["gitlab"]
-    copy = broken_copy(gitlab_project, tmp_path, name, "  stage: check\n", "  stage: check\n  when: ok\n")
+    old, new = "  stage: check\n", "  stage: check\n  when: ok\n"
+    copy = broken_copy(gitlab_project, tmp_path, name, old, new)
     result = schema_check("vendor.gitlab-ci", copy)
     assert result.returncode == 1, result.stdout + result.stderr
-
