@@ -250,6 +250,7 @@ CHECKS: dict[str, Check | Choice] = {
     "description": check_text,
     "author_name": check_text,
     "author_email": check_email,
+    "license": CHOICE,
     "python_version": CHOICE,
     "flyte_project": check_flyte_id,
     "flyte_domain": check_flyte_id,

@@ -22,6 +22,7 @@ EXPECTED_FILES = {
     ".pre-commit-config.yaml",
     ".python-version",
     "Dockerfile",
+    "LICENSE",
     "Makefile",
     "README.md",
     "pyproject.toml",
