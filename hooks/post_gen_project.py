@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shlex
 import tempfile
 from pathlib import Path
 
@@ -75,7 +77,29 @@ def remove_other_ci(provider: str, root: Path = Path("."), keep: set[Path] | Non
                 (root / folder).rmdir()
 
 
+def folder_to_cd(project: Path, output_dir: object, shell_dir: str | None) -> str:
+    """The project folder as the user types it after ``cd``: its name when cookiecutter wrote
+    into the shell's current folder (``shell_dir``, the shell's $PWD), else its absolute path."""
+    same = False
+    if isinstance(output_dir, str) and shell_dir:
+        try:
+            same = os.path.samefile(output_dir, shell_dir)
+        except OSError:
+            same = False
+    return shlex.quote(project.name if same else str(project.resolve()))
+
+
+def next_steps(project: Path, output_dir: object, shell_dir: str | None) -> str:
+    """What to type after a bake, in three lines."""
+    return (
+        f"Created {project.resolve()}. Next:\n"
+        f"  cd {folder_to_cd(project, output_dir, shell_dir)} && make install && make run-multi\n"
+        "`make help` lists every target; README.md walks through them.\n"
+    )
+
+
 if __name__ == "__main__":
     context = json.loads(ANSWERS_JSON)
     remove_other_ci(context["ci_provider"], keep=existing_before_bake())
     write_answers(public_answers(context))
+    print(next_steps(Path.cwd(), context.get("_output_dir"), os.environ.get("PWD")), end="")
