@@ -226,16 +226,19 @@ def any_string(value: str) -> str | None:
 
 
 class Choice:
-    """The rule of a choice question: one of its list in cookiecutter.json.
+    """The rule of a choice question: one of its list in cookiecutter.json's ``_choices``.
 
-    The list is read when the hook runs (read_options), so adding a choice is one edit. Where
-    cookiecutter.json cannot be found (cruft passes no ``_repo_dir``), the value was checked
-    already: cookiecutter's generate_context refuses an answer outside the list, and only a
-    replay skips that, which cookiecutter runs with ``_repo_dir``.
+    Choice questions are plain text questions whose default is the first choice, not
+    cookiecutter's list questions: cookiecutter checks a list question's command-line answer
+    (``python_version=3.13``) before any hook runs and stops with a ValueError traceback; this
+    hook refuses it in one line like every other answer. The lists are read when the hook runs
+    (read_options, else the ``_choices`` cookiecutter passes in the answers), so adding a choice
+    is one edit.
     """
 
     def check(self, key: str, options: Mapping[str, object] | None) -> Check:
-        choices = (options or {}).get(key)
+        lists = (options or {}).get("_choices")
+        choices = lists.get(key) if isinstance(lists, dict) else None
         if isinstance(choices, list) and all(isinstance(choice, str) for choice in choices):
             return one_of(tuple(choices))
         return any_string
@@ -422,7 +425,10 @@ def main() -> int:
     """Report every invalid answer on stderr; a non-zero exit stops cookiecutter. Then record the
     CI files that were here before the bake (record_existing_ci)."""
     answers = json.loads(ANSWERS_JSON)
-    errors = validate(answers, read_options(answers), json.loads(GIVEN_JSON))
+    options = read_options(answers)
+    if options is None and "_choices" in answers:  # cruft passes no _repo_dir, but the lists
+        options = {"_choices": answers["_choices"]}
+    errors = validate(answers, options, json.loads(GIVEN_JSON))
     for error in errors:
         print(error, file=sys.stderr)
     if errors:

@@ -21,9 +21,9 @@ from pytest_cookies.plugin import Cookies
 
 from support.baked_files import CI_FILES, PIPELINE_FILE
 from support.baking import baked
-from support.template import OPTIONS, post_gen
+from support.template import CHOICES, post_gen
 
-COMBINATIONS = list(itertools.product(OPTIONS["python_version"], OPTIONS["ci_provider"]))
+COMBINATIONS = list(itertools.product(CHOICES["python_version"], CHOICES["ci_provider"]))
 TOOLS = Path(sys.executable).parent  # zizmor, actionlint, check-jsonschema of the template's venv
 DEPENDABOT = ".github/dependabot.yml"
 # `uses: owner/repo@<40 hex> # vX.Y.Z`: a commit, and the release it is, for readers and Dependabot.

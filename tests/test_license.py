@@ -18,7 +18,7 @@ import pytest
 from pytest_cookies.plugin import Cookies
 
 from support.baking import baked
-from support.template import OPTIONS
+from support.template import CHOICES
 
 AUTHOR = "Ada Lovelace"
 # How each license's text begins, and the line naming the copyright holder.
@@ -39,10 +39,10 @@ SPDX = {"Proprietary": "LicenseRef-Proprietary"}  # the others are their own SPD
 
 
 def test_every_choice_has_its_text():
-    assert set(OPENING) == set(CLOSING) == set(OPTIONS["license"])
+    assert set(OPENING) == set(CLOSING) == set(CHOICES["license"])
 
 
-@pytest.fixture(scope="module", params=OPTIONS["license"])
+@pytest.fixture(scope="module", params=CHOICES["license"])
 def licensed(request: pytest.FixtureRequest, cookies_session: Cookies) -> tuple[str, Path]:
     """(license, project folder) of a bake with that license and AUTHOR."""
     answers = {"license": request.param, "author_name": AUTHOR}
