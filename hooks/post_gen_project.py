@@ -1,12 +1,17 @@
 """Finish the generated project: keep only the chosen CI pipeline, record the answers.
 
 Every step is idempotent (running the hook again changes nothing), so a re-bake over an existing
-project, cruft's update or a second run of this script is safe.
+project, cruft's update or a second run of this script is safe. A file that was there before the
+bake is never removed (the pre-gen hook records them).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shlex
+import tempfile
 from pathlib import Path
 
 # cookiecutter renders this file with Jinja; tojson escapes ', so no answer can end the string.
@@ -17,7 +22,7 @@ ANSWERS_FILE = Path(".cookiecutter.json")  # the hook runs in the generated proj
 # .github/workflows/ would stay), and they put Jinja into paths that tools and readers walk:
 # one list here says plainly which file belongs to which provider.
 CI_FILES = {
-    "github": [Path(".github/workflows/ci.yml")],
+    "github": [Path(".github/workflows/ci.yml"), Path(".github/dependabot.yml")],
     "gitlab": [Path(".gitlab-ci.yml")],
 }
 
@@ -34,19 +39,67 @@ def write_answers(answers: dict, path: Path = ANSWERS_FILE) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
-def remove_other_ci(provider: str, root: Path = Path(".")) -> None:
-    """Delete the pipelines of the providers not chosen, and the folders they leave empty."""
+def existing_record(project: Path) -> Path:
+    """Where the pre-gen hook recorded the CI files ``project`` had before the bake (the same
+    function as in hooks/pre_gen_project.py)."""
+    digest = hashlib.sha256(str(project.resolve()).encode("utf-8")).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"hydra-flyte-template-{digest}.json"
+
+
+def existing_before_bake(project: Path = Path(".")) -> set[Path] | None:
+    """The CI files and folders ``project`` held before this bake; None if nothing was recorded
+    (the hook run on its own), and the record is removed once read."""
+    record = existing_record(project)
+    try:
+        names = json.loads(record.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    record.unlink(missing_ok=True)
+    return {Path(name) for name in names}
+
+
+def remove_other_ci(provider: str, root: Path = Path("."), keep: set[Path] | None = None) -> None:
+    """Delete the pipelines of the providers not chosen, and the folders they leave empty, except
+    what ``keep`` names (what was there before the bake). ``keep`` None: nothing is known to be
+    this bake's, so nothing is deleted."""
+    if keep is None:
+        return
     for name, paths in CI_FILES.items():
         if name == provider:
             continue
         for path in paths:
+            if path in keep:
+                continue
             (root / path).unlink(missing_ok=True)
             for folder in path.parents[:-1]:  # .github/workflows, then .github; never root
-                if (root / folder).is_dir() and not any((root / folder).iterdir()):
-                    (root / folder).rmdir()
+                if folder in keep or not (root / folder).is_dir() or any((root / folder).iterdir()):
+                    break
+                (root / folder).rmdir()
+
+
+def folder_to_cd(project: Path, output_dir: object, shell_dir: str | None) -> str:
+    """The project folder as the user types it after ``cd``: its name when cookiecutter wrote
+    into the shell's current folder (``shell_dir``, the shell's $PWD), else its absolute path."""
+    same = False
+    if isinstance(output_dir, str) and shell_dir:
+        try:
+            same = os.path.samefile(output_dir, shell_dir)
+        except OSError:
+            same = False
+    return shlex.quote(project.name if same else str(project.resolve()))
+
+
+def next_steps(project: Path, output_dir: object, shell_dir: str | None) -> str:
+    """What to type after a bake, in three lines."""
+    return (
+        f"Created {project.resolve()}. Next:\n"
+        f"  cd {folder_to_cd(project, output_dir, shell_dir)} && make install && make run-multi\n"
+        "`make help` lists every target; README.md walks through them.\n"
+    )
 
 
 if __name__ == "__main__":
     context = json.loads(ANSWERS_JSON)
-    remove_other_ci(context["ci_provider"])
+    remove_other_ci(context["ci_provider"], keep=existing_before_bake())
     write_answers(public_answers(context))
+    print(next_steps(Path.cwd(), context.get("_output_dir"), os.environ.get("PWD")), end="")

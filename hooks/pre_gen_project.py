@@ -14,11 +14,13 @@ written in one place.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import keyword
 import re
 import sys
+import tempfile
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -68,6 +70,9 @@ OCI_REGISTRY = re.compile(
 # A default derived from other answers, as cookiecutter.json writes one, and the answers it names.
 DERIVED_DEFAULT = re.compile(r"\{\{-?\s*cookiecutter\.")
 REFERENCE = re.compile(r"\bcookiecutter\.([A-Za-z_][A-Za-z0-9_]*)")
+
+# Every file the post-gen hook may remove (its CI_FILES, all providers; a test keeps them equal).
+CI_PATHS = (".github/workflows/ci.yml", ".github/dependabot.yml", ".gitlab-ci.yml")
 
 # A rule: None if the value is fine, else what the value must be ("must ...").
 Check = Callable[[str], "str | None"]
@@ -221,16 +226,19 @@ def any_string(value: str) -> str | None:
 
 
 class Choice:
-    """The rule of a choice question: one of its list in cookiecutter.json.
+    """The rule of a choice question: one of its list in cookiecutter.json's ``_choices``.
 
-    The list is read when the hook runs (read_options), so adding a choice is one edit. Where
-    cookiecutter.json cannot be found (cruft passes no ``_repo_dir``), the value was checked
-    already: cookiecutter's generate_context refuses an answer outside the list, and only a
-    replay skips that, which cookiecutter runs with ``_repo_dir``.
+    Choice questions are plain text questions whose default is the first choice, not
+    cookiecutter's list questions: cookiecutter checks a list question's command-line answer
+    (``python_version=3.13``) before any hook runs and stops with a ValueError traceback; this
+    hook refuses it in one line like every other answer. The lists are read when the hook runs
+    (read_options, else the ``_choices`` cookiecutter passes in the answers), so adding a choice
+    is one edit.
     """
 
     def check(self, key: str, options: Mapping[str, object] | None) -> Check:
-        choices = (options or {}).get(key)
+        lists = (options or {}).get("_choices")
+        choices = lists.get(key) if isinstance(lists, dict) else None
         if isinstance(choices, list) and all(isinstance(choice, str) for choice in choices):
             return one_of(tuple(choices))
         return any_string
@@ -245,6 +253,7 @@ CHECKS: dict[str, Check | Choice] = {
     "description": check_text,
     "author_name": check_text,
     "author_email": check_email,
+    "license": CHOICE,
     "python_version": CHOICE,
     "flyte_project": check_flyte_id,
     "flyte_domain": check_flyte_id,
@@ -388,13 +397,44 @@ def validate(
     return errors
 
 
+def existing_record(project: Path) -> Path:
+    """Where this hook tells the post-gen hook which CI files ``project`` had before the bake.
+
+    Outside the project, so that nothing is left in it if the bake fails in between; the same
+    function is in hooks/post_gen_project.py (hooks cannot import each other).
+    """
+    digest = hashlib.sha256(str(project.resolve()).encode("utf-8")).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"hydra-flyte-template-{digest}.json"
+
+
+def record_existing_ci(project: Path = Path(".")) -> list[str]:
+    """Record which CI files, and folders of theirs, ``project`` holds before any file is written.
+
+    cookiecutter runs this hook in the project's folder once it exists: empty for a new project,
+    the user's for a re-bake (``--overwrite-if-exists``). The post-gen hook removes the pipelines of
+    the providers not chosen, but never one recorded here: it was not this bake's to remove.
+    """
+    candidates = {Path(name) for name in CI_PATHS}
+    candidates |= {folder for path in candidates for folder in path.parents[:-1]}
+    existing = sorted(str(path) for path in candidates if (project / path).exists())
+    existing_record(project).write_text(json.dumps(existing), "utf-8")
+    return existing
+
+
 def main() -> int:
-    """Report every invalid answer on stderr; a non-zero exit stops cookiecutter."""
+    """Report every invalid answer on stderr; a non-zero exit stops cookiecutter. Then record the
+    CI files that were here before the bake (record_existing_ci)."""
     answers = json.loads(ANSWERS_JSON)
-    errors = validate(answers, read_options(answers), json.loads(GIVEN_JSON))
+    options = read_options(answers)
+    if options is None and "_choices" in answers:  # cruft passes no _repo_dir, but the lists
+        options = {"_choices": answers["_choices"]}
+    errors = validate(answers, options, json.loads(GIVEN_JSON))
     for error in errors:
         print(error, file=sys.stderr)
-    return 1 if errors else 0
+    if errors:
+        return 1
+    record_existing_ci()
+    return 0
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from markdown_it.token import Token
 from support.answers import VALID
 from support.baked_files import parse_every_file
 from support.baking import baked, run_cookiecutter, run_interactive, run_replay
-from support.template import OPTIONS, QUESTIONS, TEMPLATE_DIR, pre_gen, validate
+from support.template import CHOICES, OPTIONS, QUESTIONS, TEMPLATE_DIR, pre_gen, validate
 
 FREE_TEXTS = [
     'Émile\'s "Demand" Forecast: v2',
@@ -250,8 +250,8 @@ INVALID = [
     ("flyte_project", "a" * 64, "must be a Flyte id"),
     ("flyte_domain", "Dev", "must be a Flyte id"),
     ("flyte_domain", "dev-", "must be a Flyte id"),
-    ("python_version", "3.9", f"must be one of {', '.join(OPTIONS['python_version'])}"),
-    ("ci_provider", "jenkins", f"must be one of {', '.join(OPTIONS['ci_provider'])}"),
+    ("python_version", "3.9", f"must be one of {', '.join(CHOICES['python_version'])}"),
+    ("ci_provider", "jenkins", f"must be one of {', '.join(CHOICES['ci_provider'])}"),
     ("project_name", "", "must not be empty"),
     ("project_name", "   ", "must not be empty"),
     ("project_name", "two\nlines", "must be one line of printable text"),
@@ -434,6 +434,19 @@ def test_cookiecutter_stops_and_leaves_no_folder(tmp_path, answers, line):
     assert list(output.iterdir()) == []
 
 
+@pytest.mark.parametrize("key", list(CHOICES))
+def test_a_choice_outside_the_list_is_refused_in_one_line_on_the_command_line(tmp_path, key):
+    """`cookiecutter --no-input <template> python_version=3.13`: the hook's one line, as for any
+    other answer, not the ValueError traceback cookiecutter's own check of a list question raises
+    before any hook runs."""
+    result = run_cookiecutter(tmp_path / "out", **{key: "3.13"})
+    assert result.returncode == 1
+    rule = f"must be one of {', '.join(CHOICES[key])}"
+    assert result.stderr.splitlines() == [f"{key}: {rule} (got '3.13')"], result.stderr
+    assert "ValueError" not in result.stdout + result.stderr
+    assert list((tmp_path / "out").iterdir()) == []
+
+
 def test_cookiecutter_reports_every_invalid_answer(tmp_path):
     answers = {"package_name": "class", "author_email": "nope", "flyte_domain": "Dev"}
     result = run_cookiecutter(tmp_path / "out", **answers)
@@ -487,7 +500,7 @@ def test_a_replayed_answer_outside_the_choices_is_refused_by_the_hook(tmp_path):
     reads from cookiecutter.json when it runs, is the one left."""
     result = run_replay(tmp_path / "out", {**VALID, "python_version": "3.9"})
     assert result.returncode == 1
-    choices = ", ".join(OPTIONS["python_version"])
+    choices = ", ".join(CHOICES["python_version"])
     assert f"python_version: must be one of {choices} (got '3.9')" in stderr_lines(result)
     assert list((tmp_path / "out").iterdir()) == []
 

@@ -26,18 +26,18 @@ from pytest_cookies.plugin import Cookies
 from support import targets
 from support.baked_files import (
     CI_FILES,
+    PIPELINE_FILE,
     expected_files,
     files_of,
     leftover_markup,
     parse_every_file,
 )
 from support.baking import baked
-from support.template import CHOICES, OPTIONS, TEMPLATE_DIR, post_gen, pre_gen
+from support.template import CHOICES, TEMPLATE_DIR, post_gen, pre_gen
 
-COMBINATIONS = list(itertools.product(OPTIONS["python_version"], OPTIONS["ci_provider"]))
+COMBINATIONS = list(itertools.product(CHOICES["python_version"], CHOICES["ci_provider"]))
 TOOLS = Path(sys.executable).parent  # ruff, hadolint, check-jsonschema of the template's venv
-# The pipeline file of each provider (the one file it adds to a bake).
-CI_FILE = {name: min(files) for name, files in CI_FILES.items() if files}
+CI_FILE = PIPELINE_FILE
 # The providers' own schemas, vendored by check-jsonschema (no network).
 CI_SCHEMA = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
 # What every pipeline runs, in this order, and the opt-in job that registers on the cluster.
@@ -73,15 +73,15 @@ def test_option_values_are_the_hooks_choices():
         assert [rules[key](value) for value in choices] == [None] * len(choices), key
         for other in ("", "other", choices[0].upper() + " ", *(f"{c}.0" for c in choices)):
             assert rules[key](other) == f"must be one of {', '.join(choices)}", (key, other)
-    assert {value for value, _ in FULL_RUNS} == set(OPTIONS["python_version"])
-    assert {value for _, value in FULL_RUNS} == set(OPTIONS["ci_provider"])
+    assert {value for value, _ in FULL_RUNS} == set(CHOICES["python_version"])
+    assert {value for _, value in FULL_RUNS} == set(CHOICES["ci_provider"])
 
 
 def test_the_post_gen_hook_knows_every_ci_providers_files():
     """It deletes the pipelines of the providers not chosen: a provider it does not know would
     keep its files in every other provider's bake."""
     providers = set(post_gen().CI_FILES)
-    assert providers == set(OPTIONS["ci_provider"]) - {"none"}
+    assert providers == set(CHOICES["ci_provider"]) - {"none"}
     assert providers == {name for name, files in CI_FILES.items() if files}
 
 
@@ -175,7 +175,7 @@ def test_ci_pipeline_runs_the_right_commands(combination):
         assert pipeline["default"]["image"] == f"python:{python_version}-bookworm"
         assert [jobs[name][-1] for name in ("lint", "test", "package")] == CI_COMMANDS[1:]
         (rule,) = pipeline["register"]["rules"]
-        assert rule["if"] == '$CI_COMMIT_BRANCH == "main" && $FLYTE_REGISTER == "true"'
+        assert rule["if"] == '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $FLYTE_REGISTER == "true"'
 
 
 def test_ci_pipeline_matches_the_providers_schema(combination):
@@ -258,7 +258,7 @@ def test_baked_project_passes_its_own_make_install_lint_and_test(
 def test_make_install_without_the_projects_python_says_so_in_one_line(cookies, tmp_path):
     """No uv and no such Python on PATH, no downloads: one line, a failure, and no .venv."""
     here = "{}.{}".format(*sys.version_info[:2])  # the python3 on PATH below
-    missing = next(version for version in OPTIONS["python_version"] if version != here)
+    missing = next(version for version in CHOICES["python_version"] if version != here)
     project = baked(cookies.bake(extra_context={"python_version": missing}))
     bin_dir = tmp_path / "bin"  # make, cat and a python3 of another version: nothing else
     bin_dir.mkdir()

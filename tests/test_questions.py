@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from support.answers import VALID
 from support.docs import documented_options
-from support.template import OPTIONS, QUESTIONS, pre_gen, validate
+from support.template import CHOICES, OPTIONS, QUESTIONS, pre_gen, validate
 
 
 def parts() -> dict[str, set[str]]:
@@ -52,7 +52,12 @@ def test_the_valid_answers_pass_the_hook_and_are_the_defaults():
     assert validate(VALID) == []
     literal = {key: value for key, value in OPTIONS.items() if key in QUESTIONS}
     for key, default in literal.items():
-        if isinstance(default, list):
-            assert VALID[key] == default[0], key
-        elif "{{" not in default:
+        if "{{" not in default:
             assert VALID[key] == default, key
+
+
+def test_a_choice_questions_default_is_its_first_choice_and_its_prompt_names_them_all():
+    for key, choices in CHOICES.items():
+        assert key in QUESTIONS and OPTIONS[key] == choices[0], key
+        listed = ", ".join(choices[:-1]) + " or " + choices[-1]
+        assert listed in OPTIONS["__prompts__"][key], key

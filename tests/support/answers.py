@@ -13,6 +13,7 @@ VALID = {
     "description": "A Hydra-configured Flyte pipeline.",
     "author_name": "Your Name",
     "author_email": "you@example.com",
+    "license": "MIT",
     "python_version": "3.11",
     "flyte_project": "demand-forecast",
     "flyte_domain": "development",

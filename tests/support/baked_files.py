@@ -22,6 +22,7 @@ EXPECTED_FILES = {
     ".pre-commit-config.yaml",
     ".python-version",
     "Dockerfile",
+    "LICENSE",
     "Makefile",
     "README.md",
     "pyproject.toml",
@@ -108,8 +109,14 @@ EXPECTED_FILES = {
     "tests/test_workflows.py",
     "tools/check_files.py",
 }
-# The pipeline each `ci_provider` adds to EXPECTED_FILES (the default is github).
-CI_FILES = {"github": {".github/workflows/ci.yml"}, "gitlab": {".gitlab-ci.yml"}, "none": set()}
+# The files each `ci_provider` adds to EXPECTED_FILES (the default is github): its pipeline
+# (PIPELINE_FILE) and, on GitHub, Dependabot's configuration.
+CI_FILES = {
+    "github": {".github/workflows/ci.yml", ".github/dependabot.yml"},
+    "gitlab": {".gitlab-ci.yml"},
+    "none": set(),
+}
+PIPELINE_FILE = {"github": ".github/workflows/ci.yml", "gitlab": ".gitlab-ci.yml"}
 # Jinja left in a baked file: `{{`, `{%` or `{#` (GitHub Actions' `${{ }}` and the shell's `${#x}`
 # are fine), or a `cookiecutter.` variable (the `.cookiecutter.json` file name is fine).
 TEMPLATE_MARKUP = re.compile(r"(?<!\$)\{[{#]|\{%|\bcookiecutter\.(?!json\b)")

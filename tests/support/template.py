@@ -15,10 +15,9 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[2]
 OPTIONS: dict[str, Any] = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
 # The questions cookiecutter asks: its public keys (``_extensions`` and ``__prompts__`` are not).
 QUESTIONS = [key for key in OPTIONS if not key.startswith("_")]
-# The questions answered by picking one of a list, and their choices.
-CHOICES: dict[str, list[str]] = {
-    key: value for key, value in OPTIONS.items() if key in QUESTIONS and isinstance(value, list)
-}
+# The questions answered by picking one of a list, and their choices (the default is the first;
+# not cookiecutter list questions: see the pre-gen hook's Choice).
+CHOICES: dict[str, list[str]] = OPTIONS["_choices"]
 
 
 def hook(name: str) -> ModuleType:
