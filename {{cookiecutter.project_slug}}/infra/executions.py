@@ -16,7 +16,6 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from infra.binding import CONFIG_INPUT
-from infra.config import LauncherConfig
 from infra.errors import LauncherError
 
 log = logging.getLogger(__name__)
@@ -59,11 +58,13 @@ def watch(
     latest = list(executions)
     phases = [phase_of(execution) for execution in latest]
     log.info(f"Waiting for {len(latest)} execution(s): " + _listing(latest, phases))
+    synced: set[int] = set()  # each is synced at least once: that fetches its outputs
     while True:
         for i, execution in enumerate(latest):
-            if execution.is_done:
+            if execution.is_done and i in synced:
                 continue
             latest[i] = remote.sync_execution(execution, sync_nodes=False)
+            synced.add(i)
             phase = phase_of(latest[i])
             if phase != phases[i]:
                 log.info(f"Execution {execution.id.name}: {phases[i]} -> {phase}")
@@ -94,13 +95,18 @@ def result_of(
     return Execution(execution.id.name, url, outputs, phase)
 
 
-def outcome(remote: FlyteRemote, execution: FlyteWorkflowExecution, wait: bool) -> Execution:
+def outcome(
+    remote: FlyteRemote,
+    execution: FlyteWorkflowExecution,
+    wait: bool,
+    limit_seconds: float,
+    poll_seconds: float,
+) -> Execution:
     """The execution's name and URL; with ``wait``, also its outputs once it has succeeded."""
     if not wait:
         return Execution(execution.id.name, remote.generate_console_url(execution))
-    defaults = LauncherConfig
-    (done,) = watch(remote, [execution], defaults.wait_timeout_seconds, defaults.poll_seconds)
-    return result_of(remote, done, defaults.wait_timeout_seconds)
+    (done,) = watch(remote, [execution], limit_seconds, poll_seconds)
+    return result_of(remote, done, limit_seconds)
 
 
 def phase_of(execution: FlyteWorkflowExecution) -> str:

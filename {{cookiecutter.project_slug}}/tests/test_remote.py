@@ -2,6 +2,7 @@
 (tests/flyteadmin.py) that records what FlyteRemote sent."""
 
 import json
+import re
 import time
 from typing import NamedTuple
 
@@ -136,7 +137,10 @@ def test_one_execution_per_job_from_its_launch_plan_each_run(sweep):
     assert [job["status"] for job in sweep.returns] == ["COMPLETED"] * 2 * len(JOBS)
     console = f"http://{sweep.admin.endpoint}/console/projects/"
     assert all(f"url='{console}" in job["value"] for job in sweep.returns)
-    assert all(output.count(console) == 2 for output in sweep.outputs)
+    for output in sweep.outputs:  # each execution's URL logged as it starts, and in the summary
+        started = re.findall(r"Started \S+ as (\S+): (\S+)", output)
+        assert len(started) == len(JOBS) and all(url.startswith(console) for _, url in started)
+        assert all(f"| {name} | QUEUED | {url} |" in output for name, url in started)
 
 
 def test_identical_re_registration_is_not_an_error(sweep):
