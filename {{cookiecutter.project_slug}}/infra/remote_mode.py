@@ -15,6 +15,7 @@ from hydra.core.utils import JobReturn
 from infra.config import LauncherConfig
 from infra.connection import connect, flyte_config
 from infra.discovery import project_root, source_root
+from infra.errors import LauncherError
 from infra.executions import Execution, phase_of, result_of, start, watch
 from infra.images import image_steps, run_image_steps
 from infra.launch import Launch, prepare_launch
@@ -58,9 +59,14 @@ def launch_remote(sweep: Sweep) -> list[JobReturn]:
 
 
 def waited(remote: FlyteRemote, execution: FlyteWorkflowExecution, limit: float) -> JobResult:
-    """A watched execution's outputs; an error naming it if it did not succeed."""
-    done = result_of(remote, execution, limit)
-    return JobResult(done, done.outputs, execution=done.name, url=done.url, phase=done.phase)
+    """A watched execution's outputs, or why it has none (failed, or still running)."""
+    url = remote.generate_console_url(execution)
+    phase = phase_of(execution)
+    try:
+        done = result_of(remote, execution, limit)
+    except LauncherError as error:
+        return JobResult(None, execution=execution.id.name, url=url, phase=phase, error=str(error))
+    return JobResult(done, done.outputs, execution=done.name, url=url, phase=phase)
 
 
 def started_only(remote: FlyteRemote, execution: FlyteWorkflowExecution) -> JobResult:

@@ -28,6 +28,7 @@ class JobResult:
     execution: str | None = None
     url: str | None = None
     phase: str | None = None
+    error: str | None = None  # the job failed, for this reason
 
 
 @dataclass

@@ -16,6 +16,7 @@ from omegaconf import DictConfig, open_dict
 
 from infra.binding import bind_inputs, to_literals
 from infra.config import LauncherConfig
+from infra.errors import LauncherError
 from infra.metric import Metric, scalars
 from infra.summary import JobResult, Row, log_summary, write_summary
 
@@ -86,11 +87,13 @@ def run_jobs(
             log.info(f"#{job.idx} : {' '.join(job.overrides)}")
             try:
                 result = function(job)
+                _fill(row, result)
+                if result.error is not None:
+                    raise LauncherError(result.error)
             except Exception as error:
                 row.status, row.error = "FAILED", str(error)
                 log.error(f"#{job.idx} failed: {error}")
                 raise
-            _fill(row, result)
             value = result.value if metric is None else metric.of(result.outputs or {})
             log.info(f"#{job.idx} result: {value!r}" + _tasks_line(row))
             return value

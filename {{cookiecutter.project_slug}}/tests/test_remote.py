@@ -235,3 +235,18 @@ def test_a_missing_image_tool_is_reported_before_any_network_call(tmp_path):
     )
     assert "cannot build images here: docker is not on PATH" in output
     assert endpoint not in output
+
+
+def test_the_wait_limit_names_each_execution_still_running(flyteadmin, tmp_path):
+    limit = ["hydra.launcher.wait_timeout_seconds=0.3", "hydra.launcher.poll_seconds=0.1"]
+    waiting = ["hydra.launcher.wait=true", *limit]
+    output = launch(flyteadmin, NAME, *SWEEP, *waiting, tmp_path=tmp_path, succeed=False)
+    rows = json.loads((tmp_path / "sweep" / "summary.json").read_text())
+    assert [row["overrides"] for row in rows] == JOBS
+    for row in rows:  # the stand-in's executions stay QUEUED
+        message = (
+            f"execution {row['execution']} is still QUEUED after the wait limit of 0.3 s "
+            "(hydra.launcher.wait_timeout_seconds)"
+        )
+        assert row["status"] == "FAILED" and row["error"].startswith(message)
+        assert f"#{row['job']} failed: {message}" in output
