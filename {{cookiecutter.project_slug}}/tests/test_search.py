@@ -127,3 +127,12 @@ def test_a_search_in_a_mode_without_outputs_fails_before_any_call(overrides, mes
         assert message in output
         assert admin.requests == []
     assert not (tmp_path / "sweep" / "0").exists()
+
+
+@pytest.mark.parametrize(("search_name", "name"), PAIRS)
+def test_a_metric_may_name_its_output_or_the_outputs_type(search_name, name):
+    metric = metric_of(search_name, name)
+    settings = launcher_settings(search_config(search_name, name))
+    settings.optimized_metric = ".".join((metric.output, *metric.fields))
+    by_output = optimized_metric(workflow_of(name), settings)
+    assert (by_output.output, by_output.fields) == (metric.output, metric.fields)
