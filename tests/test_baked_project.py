@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 from pytest_cookies.plugin import Cookies
 
 from support.baking import baked
@@ -63,6 +64,18 @@ def test_workflows_run_and_cache_per_task(installed):
     assert "predictions for '0.0 1.0': [" in extra
     sweep = make(project, "sweep-local", home=home)
     assert "#0 : model=linear" in sweep and "#1 : model=cubic" in sweep
+
+
+def test_make_search_writes_the_best_params_and_a_summary(installed):
+    project, home = installed
+    output = make(project, "search", home=home)
+    assert "Best parameters: {" in output
+    (results,) = (project / "multirun").glob("*/*/optimization_results.yaml")
+    summary = (results.parent / "summary.md").read_text()
+    (search,) = (project / "conf/hparams_search").glob("*.yaml")  # the one `make search` runs
+    sweeper = yaml.safe_load(search.read_text())["hydra"]["sweeper"]
+    assert sorted(yaml.safe_load(results.read_text())["best_params"]) == sorted(sweeper["params"])
+    assert all(f"| {job} | " in summary for job in range(sweeper["n_trials"])), summary
 
 
 def test_make_demo_from_the_readme(tmp_path):

@@ -116,7 +116,9 @@ def execute(arguments: argparse.Namespace) -> Execution:
         arguments.override,
         lambda: job_config(config),
     )
-    return outcome(remote, start(remote, launch_plan, inputs, hints), arguments.wait)
+    execution = start(remote, launch_plan, inputs, hints)
+    limit, poll = settings.wait_timeout_seconds, settings.poll_seconds
+    return outcome(remote, execution, arguments.wait, limit, poll)
 
 
 def with_flags(settings: LauncherConfig, arguments: argparse.Namespace) -> LauncherConfig:

@@ -1,10 +1,10 @@
 """Executions on Flyte: the inputs that change a launch plan's defaults, starting an execution
-with its console URL logged, and waiting for its outputs."""
+with its console URL logged, and watching executions together until they are done."""
 
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, cast
 
 import yaml
@@ -19,7 +19,6 @@ from infra.binding import CONFIG_INPUT
 from infra.errors import LauncherError
 
 log = logging.getLogger(__name__)
-POLL_INTERVAL = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,7 @@ class Execution:
     name: str
     url: str
     outputs: dict[str, Any] | None = None
+    phase: str | None = None
 
 
 def start(
@@ -46,19 +46,76 @@ def start(
     return execution
 
 
-def outcome(remote: FlyteRemote, execution: FlyteWorkflowExecution, wait: bool) -> Execution:
-    """The execution's name and URL; with ``wait``, also its outputs once it has succeeded."""
+def watch(
+    remote: FlyteRemote,
+    executions: Sequence[FlyteWorkflowExecution],
+    limit_seconds: float,
+    poll_seconds: float,
+) -> list[FlyteWorkflowExecution]:
+    """Poll all ``executions`` together until each is done or ``limit_seconds`` have passed,
+    logging every phase change as it is seen; returns their latest states, in order."""
+    deadline = time.monotonic() + limit_seconds
+    latest = list(executions)
+    phases = [phase_of(execution) for execution in latest]
+    log.info(f"Waiting for {len(latest)} execution(s): " + _listing(latest, phases))
+    synced: set[int] = set()  # each is synced at least once: that fetches its outputs
+    while True:
+        for i, execution in enumerate(latest):
+            if execution.is_done and i in synced:
+                continue
+            latest[i] = remote.sync_execution(execution, sync_nodes=False)
+            synced.add(i)
+            phase = phase_of(latest[i])
+            if phase != phases[i]:
+                log.info(f"Execution {execution.id.name}: {phases[i]} -> {phase}")
+                phases[i] = phase
+        running = [execution for execution in latest if not execution.is_done]
+        remaining = deadline - time.monotonic()
+        if not running or remaining <= 0:
+            return latest
+        time.sleep(min(poll_seconds, remaining))
+
+
+def result_of(
+    remote: FlyteRemote, execution: FlyteWorkflowExecution, limit_seconds: float
+) -> Execution:
+    """A watched execution with its outputs; an error naming it unless it succeeded."""
     url = remote.generate_console_url(execution)
+    phase = phase_of(execution)
+    if not execution.is_done:
+        raise LauncherError(
+            f"execution {execution.id.name} is still {phase} after the wait limit of "
+            f"{limit_seconds:g} s (hydra.launcher.wait_timeout_seconds) ({url})"
+        )
+    if not execution.is_successful:
+        reason = f": {execution.error.message}" if execution.error else ""
+        raise LauncherError(f"execution {execution.id.name} ended {phase}{reason} ({url})")
+    outputs = {name: execution.outputs.get(name) for name in execution.outputs.literals}
+    log.info(f"Execution {execution.id.name} succeeded: {outputs}")
+    return Execution(execution.id.name, url, outputs, phase)
+
+
+def outcome(
+    remote: FlyteRemote,
+    execution: FlyteWorkflowExecution,
+    wait: bool,
+    limit_seconds: float,
+    poll_seconds: float,
+) -> Execution:
+    """The execution's name and URL; with ``wait``, also its outputs once it has succeeded."""
     if not wait:
-        return Execution(execution.id.name, url)
-    done = remote.wait(execution, poll_interval=POLL_INTERVAL, sync_nodes=False)
-    if not done.is_successful:
-        phase = WorkflowExecutionPhase.enum_to_string(done.closure.phase)
-        reason = f": {done.error.message}" if done.error else ""
-        raise LauncherError(f"execution {done.id.name} ended {phase}{reason} ({url})")
-    outputs = {name: done.outputs.get(name) for name in done.outputs.literals}
-    log.info(f"Execution {done.id.name} succeeded: {outputs}")
-    return Execution(done.id.name, url, outputs)
+        return Execution(execution.id.name, remote.generate_console_url(execution))
+    (done,) = watch(remote, [execution], limit_seconds, poll_seconds)
+    return result_of(remote, done, limit_seconds)
+
+
+def phase_of(execution: FlyteWorkflowExecution) -> str:
+    """The execution's phase by name, e.g. ``RUNNING``."""
+    return WorkflowExecutionPhase.enum_to_string(execution.closure.phase)
+
+
+def _listing(executions: Sequence[FlyteWorkflowExecution], phases: Sequence[str]) -> str:
+    return ", ".join(f"{e.id.name} {phase}" for e, phase in zip(executions, phases, strict=True))
 
 
 def execution_inputs(

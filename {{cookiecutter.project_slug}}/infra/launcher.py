@@ -7,6 +7,7 @@ from hydra.types import HydraContext
 from omegaconf import DictConfig
 
 from infra.config import Mode
+from infra.metric import check_metric_possible
 from infra.settings import launcher_settings
 from infra.sweep import Sweep
 
@@ -22,6 +23,7 @@ def launch(
     setup_globals()
     configure_log(config.hydra.hydra_logging, config.hydra.verbose)
     settings = launcher_settings(config)
+    check_metric_possible(settings)
     sweep = Sweep(settings, hydra_context, task_function, config, job_overrides, initial_job_idx)
     if settings.mode is Mode.local:
         from infra.local_mode import launch_local as launch_mode

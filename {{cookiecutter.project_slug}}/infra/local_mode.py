@@ -4,10 +4,14 @@ binding as a cluster launch, so a sweep that works here is wired right for Flyte
 import logging
 from pathlib import Path
 
+from flytekit.core.workflow import WorkflowBase
 from hydra.core.utils import JobReturn
 
 from infra.discovery import main_workflow, workflow_module
-from infra.sweep import Sweep, load_jobs, run_jobs
+from infra.metric import optimized_metric, outputs_by_name
+from infra.summary import JobResult
+from infra.sweep import Job, Sweep, load_jobs, run_jobs
+from infra.task_report import tasks_reported
 
 log = logging.getLogger(__name__)
 
@@ -15,8 +19,17 @@ log = logging.getLogger(__name__)
 def launch_local(sweep: Sweep) -> list[JobReturn]:
     """One local workflow execution per sweep job, each in its own Hydra job folder."""
     workflow = main_workflow(workflow_module(sweep.task_function), sweep.settings.workflow)
+    metric = optimized_metric(workflow, sweep.settings)
     jobs = load_jobs(sweep, workflow)
     sweep_dir = Path(sweep.config.hydra.sweep.dir)
     sweep_dir.mkdir(parents=True, exist_ok=True)
     log.info(f"Running {workflow.name} locally, {len(jobs)} job(s) in {sweep_dir}")
-    return run_jobs(sweep, jobs, lambda job: workflow(**job.inputs))
+    return run_jobs(sweep, jobs, lambda job: run_locally(workflow, job), metric)
+
+
+def run_locally(workflow: WorkflowBase, job: Job) -> JobResult:
+    """The job's workflow outputs, with which tasks ran and which were cache hits."""
+    with tasks_reported() as report:
+        result = workflow(**job.inputs)
+    outputs = outputs_by_name(workflow, result)
+    return JobResult(result, outputs, ran=report.ran, cached=report.cached)

@@ -21,6 +21,7 @@ from infra.config import LauncherConfig
 from infra.discovery import source_root
 from infra.launch import Launch, prepare_launch
 from infra.serialization import registrable_entities, serialization_settings
+from infra.summary import JobResult
 from infra.sweep import Sweep, run_jobs
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def launch_package(sweep: Sweep) -> list[JobReturn]:
         json.dumps(manifest_of(launch, settings, output), indent=2, default=str) + "\n"
     )
     log.info(f"Wrote {output} and {manifest}: {len(entities)} entities, version {launch.version}")
-    return run_jobs(sweep, launch.jobs, lambda job: launch.launch_plans[job.idx].name)
+    return run_jobs(sweep, launch.jobs, lambda job: JobResult(launch.launch_plans[job.idx].name))
 
 
 def manifest_of(launch: Launch, settings: LauncherConfig, output: Path) -> dict[str, Any]:

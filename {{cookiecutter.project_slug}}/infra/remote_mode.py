@@ -1,9 +1,10 @@
 """``mode=remote``: build and push the images, register everything once under one version, then
-start one execution per sweep job from that job's launch plan.
+start one execution per sweep job from that job's launch plan; with ``wait``, watch them all
+together and return their outputs.
 
 Order matters: everything that can be checked offline (config values, inputs, version, image
-steps) is checked first, then flyteadmin is probed, and only then are images built and entities
-registered.
+steps, the optimized metric) is checked first, then flyteadmin is probed, and only then are
+images built and entities registered.
 """
 
 import logging
@@ -14,33 +15,66 @@ from hydra.core.utils import JobReturn
 from infra.config import LauncherConfig
 from infra.connection import connect, flyte_config
 from infra.discovery import project_root, source_root
-from infra.executions import outcome, start
+from infra.errors import LauncherError
+from infra.executions import Execution, phase_of, result_of, start, watch
 from infra.images import image_steps, run_image_steps
 from infra.launch import Launch, prepare_launch
+from infra.metric import optimized_metric
 from infra.registration import activate, register, upload_source
 from infra.serialization import registrable_entities, serialization_settings
+from infra.summary import JobResult
 from infra.sweep import Job, Sweep, run_jobs
 
 log = logging.getLogger(__name__)
 
 
 def launch_remote(sweep: Sweep) -> list[JobReturn]:
-    """Each job returns its Execution (with outputs when ``wait``), or with ``run=false`` the
-    name of its registered launch plan."""
+    """Each job returns its Execution (with outputs when ``wait``; with ``optimized_metric``
+    that number), or with ``run=false`` the name of its registered launch plan."""
     settings = sweep.settings
     flyte = flyte_config(settings.connection)
     launch = prepare_launch(sweep)
+    metric = optimized_metric(launch.workflow, settings)
     steps = image_steps(settings, launch.images, project_root(launch.module))
     remote = connect(flyte, settings.connection.timeout_seconds, settings.project, settings.domain)
     log.info(f"Launch version {launch.version}")
     run_image_steps(steps, push=settings.push)
     register_launch(remote, launch, settings)
     if not settings.run:
-        return run_jobs(sweep, launch.jobs, lambda job: launch.launch_plans[job.idx].name)
-    executions = {job.idx: start_job(remote, launch, job) for job in launch.jobs}
-    return run_jobs(
-        sweep, launch.jobs, lambda job: outcome(remote, executions[job.idx], settings.wait)
-    )
+        names = {job.idx: launch.launch_plans[job.idx].name for job in launch.jobs}
+        return run_jobs(sweep, launch.jobs, lambda job: JobResult(names[job.idx]))
+    started = [start_job(remote, launch, job) for job in launch.jobs]
+    if settings.wait:
+        limit = settings.wait_timeout_seconds
+        started = watch(remote, started, limit, settings.poll_seconds)
+    executions = {job.idx: execution for job, execution in zip(launch.jobs, started, strict=True)}
+
+    def job_result(job: Job) -> JobResult:
+        execution = executions[job.idx]
+        if settings.wait:
+            return waited(remote, execution, settings.wait_timeout_seconds)
+        return started_only(remote, execution)
+
+    return run_jobs(sweep, launch.jobs, job_result, metric)
+
+
+def waited(remote: FlyteRemote, execution: FlyteWorkflowExecution, limit: float) -> JobResult:
+    """A watched execution's outputs, or why it has none (failed, or still running)."""
+    url = remote.generate_console_url(execution)
+    phase = phase_of(execution)
+    try:
+        done = result_of(remote, execution, limit)
+    except LauncherError as error:
+        return JobResult(None, execution=execution.id.name, url=url, phase=phase, error=str(error))
+    return JobResult(done, done.outputs, execution=done.name, url=url, phase=phase)
+
+
+def started_only(remote: FlyteRemote, execution: FlyteWorkflowExecution) -> JobResult:
+    """An execution just started, as a job that does not wait for it returns it."""
+    url = remote.generate_console_url(execution)
+    phase = phase_of(execution)
+    value = Execution(execution.id.name, url, phase=phase)
+    return JobResult(value, execution=execution.id.name, url=url, phase=phase)
 
 
 def register_launch(remote: FlyteRemote, launch: Launch, settings: LauncherConfig) -> None:

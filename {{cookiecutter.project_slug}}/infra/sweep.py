@@ -4,6 +4,7 @@ Hydra runs a job (its own folder under the sweep dir, its config saved, callback
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flytekit.core.workflow import WorkflowBase
@@ -15,6 +16,9 @@ from omegaconf import DictConfig, open_dict
 
 from infra.binding import bind_inputs, to_literals
 from infra.config import LauncherConfig
+from infra.errors import LauncherError
+from infra.metric import Metric, scalars
+from infra.summary import JobResult, Row, log_summary, write_summary
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +67,36 @@ def load_jobs(sweep: Sweep, workflow: WorkflowBase) -> list[Job]:
     return jobs
 
 
-def run_jobs(sweep: Sweep, jobs: Sequence[Job], function: Callable[[Job], Any]) -> list[JobReturn]:
-    """Hydra's JobReturn of ``function(job)`` for each job, run as a Hydra job."""
+def run_jobs(
+    sweep: Sweep,
+    jobs: Sequence[Job],
+    function: Callable[[Job], JobResult],
+    metric: Metric | None = None,
+) -> list[JobReturn]:
+    """Hydra's JobReturn of each job, run as a Hydra job: ``function(job)``'s value, or with
+    ``metric`` that number of its outputs. Each job's log holds its header and its result; the
+    sweep's summary is printed and written to the sweep dir at the end."""
+    rows = []
     returns = []
     for job in jobs:
-        log.info(f"\t#{job.idx} : {' '.join(job.overrides)}")
+        row = Row(job.idx, job.overrides)
+        rows.append(row)
         HydraConfig.instance().set_config(job.config)
 
-        def task_function(_config: DictConfig, job: Job = job) -> Any:
-            return function(job)
+        def task_function(_config: DictConfig, job: Job = job, row: Row = row) -> Any:
+            log.info(f"#{job.idx} : {' '.join(job.overrides)}")
+            try:
+                result = function(job)
+                _fill(row, result)
+                if result.error is not None:
+                    raise LauncherError(result.error)
+            except Exception as error:
+                row.status, row.error = "FAILED", str(error)
+                log.error(f"#{job.idx} failed: {error}")
+                raise
+            value = result.value if metric is None else metric.of(result.outputs or {})
+            log.info(f"#{job.idx} result: {value!r}" + _tasks_line(row))
+            return value
 
         returns.append(
             run_job(
@@ -82,4 +107,21 @@ def run_jobs(sweep: Sweep, jobs: Sequence[Job], function: Callable[[Job], Any]) 
                 job_subdir_key="hydra.sweep.subdir",
             )
         )
+    sweep_dir = Path(sweep.config.hydra.sweep.dir)
+    every = write_summary(sweep_dir, rows)
+    log_summary(sweep_dir, rows, len(every))
     return returns
+
+
+def _fill(row: Row, result: JobResult) -> None:
+    """Copy what the summary shows of a job's result into its row."""
+    row.metrics = scalars(result.outputs or {})
+    row.ran = None if result.ran is None else len(result.ran)
+    row.cached = None if result.cached is None else len(result.cached)
+    row.execution, row.url, row.phase = result.execution, result.url, result.phase
+
+
+def _tasks_line(row: Row) -> str:
+    if row.ran is None:
+        return ""
+    return f" ({row.ran} task(s) ran, {row.cached} cache hit(s))"

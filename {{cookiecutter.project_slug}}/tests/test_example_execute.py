@@ -172,3 +172,24 @@ def test_the_command_line_explains_itself():
     )
     assert refused.returncode == 2
     assert "--version needs the registered version (VERSION= for make execute)" in refused.stderr
+
+
+def test_a_failed_execution_is_named_with_its_error(tmp_path):
+    with serving(run_workflows=True) as admin:
+        output = run_workflow_script(
+            "extra_inputs",
+            "-m",
+            f"hydra.launcher.connection.endpoint={admin.endpoint}",
+            "hydra.launcher.build=false",
+            f"hydra.launcher.version={VERSION}",
+            "hydra.launcher.wait=true",
+            "data.test_fraction=1.5",
+            f"hydra.sweep.dir={tmp_path / 'sweep'}",
+            cwd=tmp_path,
+            succeed=False,
+        )
+        ((execution, _, _),) = admin.executions.values()
+    name = execution.id.name
+    assert f"#0 failed: execution {name} ended FAILED: " in output
+    assert "test_fraction must be between 0 and 1, got 1.5" in output
+    assert f"/executions/{name})" in output  # and its console URL

@@ -2,6 +2,7 @@
 (tests/flyteadmin.py) that records what FlyteRemote sent."""
 
 import json
+import re
 import time
 from typing import NamedTuple
 
@@ -136,7 +137,10 @@ def test_one_execution_per_job_from_its_launch_plan_each_run(sweep):
     assert [job["status"] for job in sweep.returns] == ["COMPLETED"] * 2 * len(JOBS)
     console = f"http://{sweep.admin.endpoint}/console/projects/"
     assert all(f"url='{console}" in job["value"] for job in sweep.returns)
-    assert all(output.count(console) == 2 for output in sweep.outputs)
+    for output in sweep.outputs:  # each execution's URL logged as it starts, and in the summary
+        started = re.findall(r"Started \S+ as (\S+): (\S+)", output)
+        assert len(started) == len(JOBS) and all(url.startswith(console) for _, url in started)
+        assert all(f"| {name} | QUEUED | {url} |" in output for name, url in started)
 
 
 def test_identical_re_registration_is_not_an_error(sweep):
@@ -231,3 +235,18 @@ def test_a_missing_image_tool_is_reported_before_any_network_call(tmp_path):
     )
     assert "cannot build images here: docker is not on PATH" in output
     assert endpoint not in output
+
+
+def test_the_wait_limit_names_each_execution_still_running(flyteadmin, tmp_path):
+    limit = ["hydra.launcher.wait_timeout_seconds=0.3", "hydra.launcher.poll_seconds=0.1"]
+    waiting = ["hydra.launcher.wait=true", *limit]
+    output = launch(flyteadmin, NAME, *SWEEP, *waiting, tmp_path=tmp_path, succeed=False)
+    rows = json.loads((tmp_path / "sweep" / "summary.json").read_text())
+    assert [row["overrides"] for row in rows] == JOBS
+    for row in rows:  # the stand-in's executions stay QUEUED
+        message = (
+            f"execution {row['execution']} is still QUEUED after the wait limit of 0.3 s "
+            "(hydra.launcher.wait_timeout_seconds)"
+        )
+        assert row["status"] == "FAILED" and row["error"].startswith(message)
+        assert f"#{row['job']} failed: {message}" in output

@@ -6,7 +6,9 @@ launch plan activation, executions and their data, and upload locations for fast
 (uploads go to an HTTP PUT sink beside it). Like flyteadmin, it answers ALREADY_EXISTS to an
 identical re-registration and INVALID_ARGUMENT "... different structure ..." to the same id with
 other content. With ``run_workflows``, an execution runs the workflow in this process, so its
-outputs are real; otherwise it stays QUEUED.
+outputs are real; otherwise it stays QUEUED. With ``progress`` as well, each execution is seen
+QUEUED, then RUNNING, then in its final phase, one GetExecution after another, as a watcher
+polling a cluster sees it.
 
 Alone, for trying the launcher by hand or benchmarks:
 ``PYTHONPATH=tests python -m support.flyteadmin [--run]``.
@@ -41,9 +43,12 @@ def key(identifier) -> bytes:
 class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataProxyServiceServicer):
     """The admin and data proxy services, in memory; ``requests`` lists (method, request)."""
 
-    def __init__(self, upload_url: str, run_workflows: bool = False) -> None:
+    def __init__(self, upload_url: str, run_workflows: bool = False, progress: bool = False):
         self.upload_url = upload_url
         self.run_workflows = run_workflows
+        self.progress = progress
+        # execution id -> the phases its next GetExecution calls report, in order
+        self.phases_to_come: dict[bytes, list[int]] = {}
         self.requests: list[tuple[str, object]] = []
         self.uploads: dict[str, bytes] = {}
         self.entities: dict[str, dict[bytes, object]] = {"task": {}, "workflow": {}, "lp": {}}
@@ -170,11 +175,21 @@ class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataPro
         execution = execution_pb2.Execution(id=identifier, spec=request.spec, closure=closure)
         with self._lock:
             self.executions[key(identifier)] = (execution, inputs, outputs)
+            if self.progress:
+                self.phases_to_come[key(identifier)] = [Phase.RUNNING, closure.phase]
+                execution.closure.phase = Phase.QUEUED
         return execution_pb2.ExecutionCreateResponse(id=identifier)
 
     def GetExecution(self, request, context):
         self._record("GetExecution", request)
-        return self._execution(request.id, context)[0]
+        execution = self._execution(request.id, context)[0]
+        seen = execution_pb2.Execution()
+        seen.CopyFrom(execution)
+        with self._lock:
+            to_come = self.phases_to_come.get(key(request.id))
+            if to_come:
+                execution.closure.phase = to_come.pop(0)
+        return seen
 
     def GetExecutionData(self, request, context):
         self._record("GetExecutionData", request)
@@ -238,10 +253,12 @@ class UploadSink(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serving(run_workflows: bool = False, port: int = 0) -> Iterator[FlyteAdmin]:
+def serving(
+    run_workflows: bool = False, port: int = 0, progress: bool = False
+) -> Iterator[FlyteAdmin]:
     """A running stand-in on 127.0.0.1; ``admin.endpoint`` is its ``host:port``."""
     sink = ThreadingHTTPServer(("127.0.0.1", 0), UploadSink)
-    admin = FlyteAdmin(f"http://127.0.0.1:{sink.server_port}", run_workflows)
+    admin = FlyteAdmin(f"http://127.0.0.1:{sink.server_port}", run_workflows, progress)
     sink.admin = admin
     threading.Thread(target=sink.serve_forever, daemon=True).start()
     server = grpc.server(ThreadPoolExecutor(max_workers=4))
