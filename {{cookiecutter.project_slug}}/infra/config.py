@@ -93,3 +93,5 @@ class LauncherConfig:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     notifications: NotificationConfig = field(default_factory=NotificationConfig)
     package_dir: str = "dist/flyte"  # where mode=package writes the .tgz and its manifest
+    # Keys whose ${oc.env:...} values may be stored in launch plans (infra/env_values.py)
+    allow_env_in_launch_plans: list[str] = field(default_factory=list)
