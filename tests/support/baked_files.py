@@ -86,6 +86,7 @@ EXPECTED_FILES = {
     "tests/support/settings.py",
     "tests/support/tasks.py",
     "tests/support/tools.py",
+    "tests/test_build_secrets.py",
     "tests/test_builders.py",
     "tests/test_caching.py",
     "tests/test_config_errors.py",

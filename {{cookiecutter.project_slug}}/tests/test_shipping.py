@@ -158,7 +158,8 @@ def test_the_build_context_holds_the_code_and_no_secret(project, tmp_path):
     env = buildah_env(tmp_path)
     dockerfile = tmp_path / "Dockerfile"  # outside the context: only what it sends is copied
     dockerfile.write_text("FROM scratch\nCOPY . /context/\n")
-    build_to_folder(env, dockerfile, project, tmp_path / "out")
+    command = ["buildah", "build", "--file", str(dockerfile), str(project)]
+    build_to_folder(env, command, tmp_path / "out")
     context = tmp_path / "out" / "context"
     files = {
         path.relative_to(context).as_posix(): path.read_bytes()
