@@ -5,7 +5,7 @@ can read them. So a config value that comes from the environment (``${oc.env:DB_
 inside another resolver such as ``${oc.decode:${oc.env:PORT}}``, or through an interpolation of a
 key that does) is refused from launch plans, naming its key, unless
 ``hydra.launcher.allow_env_in_launch_plans`` lists that key (or a parent of it). Secrets belong in
-Flyte secrets, read inside the task: docs/cluster.md, "Secrets".
+Flyte secrets, read inside the task: the README, "On a Flyte cluster".
 
 Found in the unresolved config with OmegaConf's own grammar, before anything is packaged or sent.
 """
@@ -34,7 +34,7 @@ def refuse_env_values(
                 raise LauncherError(
                     f"{found}: {interpolation!r} takes a value from the environment, which a "
                     "launch plan would store in flyteadmin. Read secrets in the task with "
-                    "secret_requests (docs/cluster.md, Secrets), or allow the value with "
+                    "secret_requests (README, On a Flyte cluster), or allow the value with "
                     f"{ALLOW_SETTING}=[{found}]"
                 )
 
