@@ -16,6 +16,7 @@ from support.project import CONF_DIR, WORKFLOW_NAMES, compose_config, groups_of
 from support.scripts import run_workflow_script
 
 VARIABLE = "HFT_TEST_ENV_VALUE"
+INTERPOLATION = "${oc.env:" + VARIABLE + "}"
 VERSION = "env-1"
 
 
@@ -27,7 +28,7 @@ def env_option(name: str, tmp_path) -> tuple[list[str], str, int]:
     selected = compose_config(name, hydra=True).hydra.runtime.choices[group]
     option = yaml.safe_load((CONF_DIR / group / f"{selected}.yaml").read_text())
     leaf = next(key for key, value in option.items() if type(value) is int)
-    value, option[leaf] = option[leaf], f"${{oc.env:{VARIABLE}}}"
+    value, option[leaf] = option[leaf], INTERPOLATION
     (tmp_path / "conf" / group).mkdir(parents=True)
     (tmp_path / "conf" / group / "from_env.yaml").write_text(yaml.safe_dump(option))
     overrides = [f"hydra.searchpath=[file://{tmp_path / 'conf'}]", f"{group}=from_env"]
@@ -49,7 +50,7 @@ def package(name: str, tmp_path, *overrides: str, succeed: bool) -> str:
 
 
 def assert_refused(output: str, key: str) -> None:
-    assert f"{key}: '${{oc.env:{VARIABLE}}}' takes a value from the environment" in output
+    assert f"{key}: {INTERPOLATION!r} takes a value from the environment" in output
     assert f"hydra.launcher.allow_env_in_launch_plans=[{key}]" in output
 
 
@@ -83,7 +84,7 @@ def test_remote_mode_sends_nothing_when_an_override_reads_the_environment(tmp_pa
             "-m",
             f"hydra.launcher.connection.endpoint={admin.endpoint}",
             "hydra.launcher.build=false",
-            f"{key}=${{oc.env:{VARIABLE}}}",
+            f"{key}={INTERPOLATION}",
             f"hydra.sweep.dir={tmp_path / 'sweep'}",
             cwd=tmp_path,
             succeed=False,
@@ -102,7 +103,7 @@ def test_a_launcher_input_read_from_the_environment_is_refused(tmp_path, monkeyp
         f"hydra.launcher.connection.endpoint={endpoint}",
         "hydra.launcher.build=false",
         "~query",
-        f"+hydra.launcher.inputs.query=${{oc.env:{VARIABLE}}}",
+        f"+hydra.launcher.inputs.query={INTERPOLATION}",
         f"hydra.sweep.dir={tmp_path / 'sweep'}",
         cwd=tmp_path,
         succeed=False,
