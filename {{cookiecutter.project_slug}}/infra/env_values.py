@@ -13,7 +13,7 @@ Found in the unresolved config with OmegaConf's own grammar, before anything is 
 from collections.abc import Iterator
 
 from flytekit.core.workflow import WorkflowBase
-from omegaconf import Container, DictConfig, ListConfig, Node, grammar_parser
+from omegaconf import DictConfig, ListConfig, Node, grammar_parser
 from omegaconf.grammar.gen.OmegaConfGrammarParser import OmegaConfGrammarParser as Grammar
 
 from infra.binding import CONFIG_INPUT
@@ -23,9 +23,7 @@ ENV_RESOLVER = "oc.env"
 ALLOW_SETTING = "hydra.launcher.allow_env_in_launch_plans"
 
 
-def refuse_env_values(
-    workflow: WorkflowBase, config: DictConfig, allowed: list[str]
-) -> None:
+def refuse_env_values(workflow: WorkflowBase, config: DictConfig, allowed: list[str]) -> None:
     """Fail on the first key of a job config whose value would take an environment variable into
     a launch plan of ``workflow``, unless ``allowed`` (dotted keys) lists it or a parent of it."""
     for key in launch_plan_keys(workflow, config):
@@ -57,10 +55,10 @@ def env_interpolations(config: DictConfig, key: str, seen: set[str]) -> Iterator
         return
     seen.add(key)
     node = node_at(config, key)
-    if isinstance(node, Container) and not node._is_interpolation():
+    if isinstance(node, DictConfig | ListConfig) and not node._is_interpolation():
         children = node.keys() if isinstance(node, DictConfig) else range(len(node))
         for child in children:
-            yield from env_interpolations(config, f"{key}.{child}", seen)
+            yield from env_interpolations(config, f"{key}.{child!s}", seen)
     elif node is not None and node._is_interpolation():
         interpolation = str(node._value())
         resolvers, references = parts_of(interpolation)
@@ -90,7 +88,7 @@ def absolute(key: str, reference: str) -> str:
     dots = len(reference) - len(rest)
     if dots == 0:
         return rest
-    parents = key.split(".")[: -dots]
+    parents = key.split(".")[:-dots]
     return ".".join([*parents, rest]) if rest else ".".join(parents)
 
 
@@ -98,10 +96,12 @@ def node_at(config: DictConfig, key: str) -> Node | None:
     """The node at a dotted key, unresolved; None where there is none."""
     node: Node | None = config
     for part in key.split("."):
+        child: object
         if isinstance(node, DictConfig) and not node._is_interpolation():
-            node = node._get_node(part)
+            child = node._get_node(part)
         elif isinstance(node, ListConfig) and part.isdigit() and int(part) < len(node):
-            node = node._get_node(int(part))
+            child = node._get_node(int(part))
         else:
             return None
+        node = child if isinstance(child, Node) else None
     return node

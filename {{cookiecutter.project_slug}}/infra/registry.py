@@ -103,9 +103,9 @@ def _anonymous_token(challenge: str, timeout: float, local: bool) -> str:
     realm = params.pop("realm", None)
     if not realm:
         raise ValueError(f"no realm in the registry's challenge {challenge!r}")
-    url = urllib.parse.urlsplit(realm)
-    loopback = url.scheme == "http" and local and is_this_machine(url.netloc)
-    if url.scheme != "https" and not loopback:
+    service = urllib.parse.urlsplit(realm)
+    loopback = service.scheme == "http" and local and is_this_machine(service.netloc)
+    if service.scheme != "https" and not loopback:
         raise LauncherError(
             f"the registry's token service {realm!r} is refused: a token realm must be https "
             "(or http on this machine, for a registry on this machine)"

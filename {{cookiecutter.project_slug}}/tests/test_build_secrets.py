@@ -72,7 +72,7 @@ def test_buildah_gives_the_secret_to_a_run_step(tmp_path, monkeypatch):
     context = shell_root(tmp_path / "context")
     (context / "Dockerfile").write_text(
         "FROM scratch\nCOPY . /\n"
-        "RUN --mount=type=secret,id=token read value < /run/secrets/token; echo \"$value\" > /seen\n"
+        'RUN --mount=type=secret,id=token read value < /run/secrets/token; echo "$value" > /seen\n'
     )
     monkeypatch.setenv(VARIABLE, VALUE)
     config = ImageConfig(repository="localhost/secret-test", secrets={"token": VARIABLE})

@@ -104,7 +104,15 @@ def project(tmp_path_factory) -> Path:
 
 def test_the_wheel_ships_the_code_and_no_secret(project, tmp_path):
     uv = shutil.which("uv") or str(ROOT / ".uv" / "bin" / "uv")
-    build = [uv, "build", "--wheel", "--offline", "--no-build-isolation", "--python", sys.executable]
+    build = [
+        uv,
+        "build",
+        "--wheel",
+        "--offline",
+        "--no-build-isolation",
+        "--python",
+        sys.executable,
+    ]
     subprocess.run([*build, "--out-dir", str(tmp_path), str(project)], check=True)
     (wheel,) = tmp_path.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
@@ -169,7 +177,9 @@ def test_the_build_context_holds_the_code_and_no_secret(project, tmp_path):
     assert_no_secret(files)
     for top in CODE:
         assert python_files(project, top) <= set(files)
-    assert {name.partition("/")[0] for name in files} <= {entry.rstrip("/") for entry in BUILD_CONTEXT}
+    assert {name.partition("/")[0] for name in files} <= {
+        entry.rstrip("/") for entry in BUILD_CONTEXT
+    }
 
 
 def dockerignore_lines() -> list[str]:
