@@ -55,10 +55,9 @@ def folders_under(root: Path, *tops: str) -> list[Path]:
     ]
 
 
-def plant(folders: list[Path]) -> list[Path]:
-    """Every planted secret in each of ``folders``, never over an existing file; what it made
-    (the files, then the folders it made), for the caller to remove."""
-    made = []
+def plant(folders: list[Path], made: list[Path]) -> None:
+    """Every planted secret in each of ``folders``, never over an existing file; what it makes
+    goes to the front of ``made`` (files before their folders), for the caller to remove."""
     for folder in folders:
         for name in PLANTED:
             path = folder / name
@@ -66,10 +65,9 @@ def plant(folders: list[Path]) -> list[Path]:
                 continue
             if not path.parent.exists():
                 path.parent.mkdir()
-                made.append(path.parent)
+                made.insert(0, path.parent)
             path.write_text(f"TOKEN={MARK}\n")
             made.insert(0, path)
-    return made
 
 
 def assert_no_secret(files: dict[str, bytes]) -> None:
@@ -98,7 +96,7 @@ def project(tmp_path_factory) -> Path:
     folder of the code."""
     root = tmp_path_factory.mktemp("shipping") / "project"
     shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(*NOT_COPIED))
-    plant([root, root / "conf", *folders_under(root, *CODE)])
+    plant([root, root / "conf", *folders_under(root, *CODE)], [])
     return root
 
 
@@ -135,8 +133,9 @@ def test_the_fast_registration_archive_ships_the_package_and_no_secret(project, 
 @pytest.fixture
 def planted_in_source() -> Iterator[None]:
     """The secrets planted in the project's own source folders, for a real launch; removed after."""
-    made = plant([ROOT / "src", *folders_under(ROOT, f"src/{PACKAGE}")])
+    made: list[Path] = []
     try:
+        plant([ROOT / "src", *folders_under(ROOT, f"src/{PACKAGE}")], made)
         yield
     finally:
         for path in made:
