@@ -2,6 +2,8 @@
 build and push an image with it. Commands are argument lists, never shell strings; ``run`` echoes
 each one and stops the launch with its last lines when it fails."""
 
+import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -14,6 +16,8 @@ from infra.errors import LauncherError, last_line
 from infra.registry import is_local_registry
 
 BUILDERS = ("docker", "podman", "buildah")
+SECRET_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def select_builder(choice: str) -> str:
@@ -73,7 +77,29 @@ def build_command(builder: str, ref: str, config: ImageConfig, root: Path) -> li
     build_args = {"FLYTE_INTERNAL_IMAGE": ref, **config.build_args}
     for key, value in sorted(build_args.items()):
         command += ["--build-arg", f"{key}={value}"]
+    for secret, variable in sorted(config.secrets.items()):
+        command += ["--secret", secret_option(ref, secret, variable)]
     return [*command, *config.build_options, str(context)]
+
+
+def secret_option(ref: str, secret: str, variable: str) -> str:
+    """``id=<secret>,env=<variable>``: docker, podman and buildah read the build secret from the
+    environment variable, so its value is never on a command line. The variable must be set."""
+    if SECRET_ID.fullmatch(secret) is None:
+        raise LauncherError(
+            f"image {ref}: build secret id {secret!r} must be letters, digits, '_', '.' or '-'"
+        )
+    if ENV_NAME.fullmatch(variable) is None:
+        raise LauncherError(
+            f"image {ref}: build secret {secret!r} names {variable!r}, which is not an "
+            "environment variable name"
+        )
+    if variable not in os.environ:
+        raise LauncherError(
+            f"image {ref}: build secret {secret!r} is read from the environment variable "
+            f"{variable}, which is not set"
+        )
+    return f"id={secret},env={variable}"
 
 
 def push_command(builder: str, ref: str) -> list[str]:

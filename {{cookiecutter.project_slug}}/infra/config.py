@@ -47,6 +47,9 @@ class ImageConfig:
     build_args: dict[str, str] = field(default_factory=dict)
     # More arguments for the builder's `build`, e.g. ["--platform", "linux/amd64"] (infra/images.py)
     build_options: list[str] = field(default_factory=list)
+    # Build secrets: id -> the environment variable holding it, passed as `--secret id=..,env=..`
+    # (infra/builders.py), so the value is never on the command line, in the log or in the config
+    secrets: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,3 +101,5 @@ class LauncherConfig:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     notifications: NotificationConfig = field(default_factory=NotificationConfig)
     package_dir: str = "dist/flyte"  # where mode=package writes the .tgz and its manifest
+    # Keys whose ${oc.env:...} values may be stored in launch plans (infra/env_values.py)
+    allow_env_in_launch_plans: list[str] = field(default_factory=list)

@@ -110,7 +110,13 @@ def distinct_images(settings: LauncherConfig, refs: dict[str, str]) -> list[Imag
 
 
 def _recipe(config: ImageConfig) -> tuple:
-    return config.dockerfile, config.context, dict(config.build_args), list(config.build_options)
+    return (
+        config.dockerfile,
+        config.context,
+        dict(config.build_args),
+        list(config.build_options),
+        dict(config.secrets),
+    )
 
 
 def check_images(images: Sequence[Image]) -> None:

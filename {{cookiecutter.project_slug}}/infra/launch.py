@@ -8,6 +8,7 @@ from flytekit import LaunchPlan
 from flytekit.core.workflow import WorkflowBase
 
 from infra.discovery import main_workflow, workflow_module
+from infra.env_values import refuse_env_values
 from infra.images import image_refs
 from infra.launch_plans import cron_schedule, job_launch_plan
 from infra.notifications import notifications
@@ -35,6 +36,8 @@ def prepare_launch(sweep: Sweep) -> Launch:
     schedule = cron_schedule(settings.schedule)
     alerts = notifications(settings.notifications)
     jobs = load_jobs(sweep, workflow)
+    for job in jobs:
+        refuse_env_values(workflow, job.config, settings.allow_env_in_launch_plans)
     version = launch_version(module, sweep.config, settings)
     launch_plans = {
         job.idx: job_launch_plan(workflow, job.literals, schedule, alerts) for job in jobs

@@ -11,8 +11,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flytekit.constants import CopyFileDetection
-from flytekit.tools.fast_registration import FastPackageOptions
 from flytekit.tools.repo import package
 from hydra.core.utils import JobReturn
 
@@ -21,6 +19,7 @@ from infra.config import LauncherConfig
 from infra.discovery import source_root
 from infra.launch import Launch, prepare_launch
 from infra.serialization import registrable_entities, serialization_settings
+from infra.shipping import fast_package_options
 from infra.summary import JobResult
 from infra.sweep import Sweep, run_jobs
 
@@ -37,12 +36,11 @@ def launch_package(sweep: Sweep) -> list[JobReturn]:
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{launch.module.__name__.rpartition('.')[2]}-{launch.version}"
     output = folder / f"{stem}.tgz"
-    fast = FastPackageOptions([], copy_style=CopyFileDetection.ALL)
     package(
         entities,
         source=str(source_root(launch.module)),
         output=str(output),
-        fast_options=fast if settings.fast_register else None,
+        fast_options=fast_package_options() if settings.fast_register else None,
     )
     manifest = folder / f"{stem}.json"
     manifest.write_text(

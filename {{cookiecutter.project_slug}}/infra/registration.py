@@ -13,17 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from flytekit.configuration import SerializationSettings
-from flytekit.constants import CopyFileDetection
 from flytekit.exceptions.base import FlyteException
 from flytekit.exceptions.user import FlyteInvalidInputException
 from flytekit.models.admin.workflow import WorkflowSpec
 from flytekit.models.core.identifier import Identifier, ResourceType
 from flytekit.models.task import TaskSpec
 from flytekit.remote import FlyteRemote
-from flytekit.tools.fast_registration import FastPackageOptions
 
 from infra.errors import LauncherError
 from infra.serialization import Registrable
+from infra.shipping import fast_package_options
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +63,9 @@ def activate(remote: FlyteRemote, launch_plans: Sequence[Identifier]) -> None:
 
 
 def upload_source(remote: FlyteRemote, source: Path) -> str:
-    """Fast registration: upload the source folder as an archive the tasks unpack; its URL."""
-    options = FastPackageOptions([], copy_style=CopyFileDetection.ALL)
+    """Fast registration: upload the source folder's packages as an archive the tasks unpack,
+    without secrets (infra/shipping.py); its URL."""
+    options = fast_package_options()
     with tempfile.TemporaryDirectory() as folder:
         _, url = remote.fast_package(source, deref_symlinks=False, output=folder, options=options)
     log.info(f"Uploaded the source in {source} to {url}")

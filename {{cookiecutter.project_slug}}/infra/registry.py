@@ -14,7 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from infra.errors import last_line
+from infra.errors import LauncherError, last_line
 from infra.hosts import is_this_machine
 
 MANIFEST_TYPES = (
@@ -68,7 +68,8 @@ def registry_has_manifest(ref: str, timeout: float = 15.0) -> tuple[bool | None,
     try:
         status, challenge = _head(url, headers, timeout)
         if status == 401 and challenge.lower().startswith("bearer "):
-            headers["Authorization"] = f"Bearer {_anonymous_token(challenge, timeout)}"
+            token = _anonymous_token(challenge, timeout, local=scheme == "http")
+            headers["Authorization"] = f"Bearer {token}"
             status, _ = _head(url, headers, timeout)
     except (OSError, ValueError) as error:  # URLError is an OSError; ValueError: a bad token
         return None, f"the registry at {scheme}://{host} did not answer: {error}"
@@ -94,12 +95,21 @@ def _head(url: str, headers: dict[str, str], timeout: float) -> tuple[int, str]:
         return error.code, error.headers.get("WWW-Authenticate", "")
 
 
-def _anonymous_token(challenge: str, timeout: float) -> str:
-    """A pull token from the registry's token service, as an anonymous client gets one."""
+def _anonymous_token(challenge: str, timeout: float, local: bool) -> str:
+    """A pull token from the registry's token service, as an anonymous client gets one. The
+    service (the challenge's realm) must be https, or http on this machine for a registry on
+    this machine: any other realm (``file://``, plain http elsewhere) is refused, never read."""
     params = dict(re.findall(r'(\w+)="([^"]*)"', challenge))
     realm = params.pop("realm", None)
     if not realm:
         raise ValueError(f"no realm in the registry's challenge {challenge!r}")
+    service = urllib.parse.urlsplit(realm)
+    loopback = service.scheme == "http" and local and is_this_machine(service.netloc)
+    if service.scheme != "https" and not loopback:
+        raise LauncherError(
+            f"the registry's token service {realm!r} is refused: a token realm must be https "
+            "(or http on this machine, for a registry on this machine)"
+        )
     url = f"{realm}?{urllib.parse.urlencode(params)}"
     with urllib.request.urlopen(url, timeout=timeout) as response:
         answer = json.load(response)

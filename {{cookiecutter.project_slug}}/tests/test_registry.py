@@ -42,11 +42,14 @@ class Registry(BaseHTTPRequestHandler):
 
     tags: set[str] = set()
     token: str | None = None
+    realm: str | None = None  # the token service it names; by default its own /token
+    authorizations: list[str | None] = []
 
     def do_HEAD(self):
+        self.authorizations.append(self.headers.get("Authorization"))
         if self.token and self.headers.get("Authorization") != f"Bearer {self.token}":
             self.send_response(401)
-            realm = f"http://{self.headers['Host']}/token"
+            realm = self.realm or f"http://{self.headers['Host']}/token"
             self.send_header("WWW-Authenticate", f'Bearer realm="{realm}",service="test"')
         else:
             found = re.fullmatch(r"/v2/(.+)/manifests/(.+)", self.path)
@@ -66,13 +69,14 @@ class Registry(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def registry(tags, token=None):
-    handler = type("Handler", (Registry,), {"tags": set(tags), "token": token})
+def registry(tags, token=None, realm=None):
+    attributes = {"tags": set(tags), "token": token, "realm": realm, "authorizations": []}
+    handler = type("Handler", (Registry,), attributes)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"127.0.0.1:{server.server_port}"
+        yield f"127.0.0.1:{server.server_port}", handler
     finally:
         server.shutdown()
         server.server_close()
@@ -80,7 +84,7 @@ def registry(tags, token=None):
 
 @pytest.mark.parametrize("token", [None, "t0k3n"])
 def test_build_false_checks_the_registry_over_http(tools, caplog, token):
-    with registry({"team/app:v1"}, token) as host:
+    with registry({"team/app:v1"}, token) as (host, _):
         present = settings(build=False, images={"default": ImageConfig(f"{host}/team/app")})
         caplog.set_level("INFO")
         prepare_images(present, image_refs(present, "v1"), ROOT)
@@ -91,11 +95,25 @@ def test_build_false_checks_the_registry_over_http(tools, caplog, token):
 
 
 def test_build_false_says_so_when_it_cannot_check(tools, caplog):
-    with registry(set()) as host:
+    with registry(set()) as (host, _):
         pass  # stopped: nothing answers there any more
     gone = settings(build=False, images={"default": ImageConfig(f"{host}/app")})
     prepare_images(gone, image_refs(gone, "v1"), ROOT)
     assert f"could not check that {host}/app:v1: the registry at http://{host}" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "realm", ["file://{token_file}", "http://registry.example.com/token", "ftp://127.0.0.1/token"]
+)
+def test_only_an_https_or_local_http_token_realm_is_followed(tools, tmp_path, realm):
+    token_file = tmp_path / "token.json"
+    token_file.write_text('{"token": "read-from-a-local-file"}')
+    realm = realm.format(token_file=token_file)
+    with registry({"team/app:v1"}, "t0k3n", realm) as (host, handler):
+        present = settings(build=False, images={"default": ImageConfig(f"{host}/team/app")})
+        with pytest.raises(LauncherError, match=f"token service '{re.escape(realm)}' is refused"):
+            prepare_images(present, image_refs(present, "v1"), ROOT)
+    assert handler.authorizations == [None]  # asked once, anonymously, and never with a token
 
 
 def test_build_false_prefers_skopeo_which_knows_the_users_login(tools):
