@@ -50,13 +50,13 @@ def client(flyteadmin) -> SynchronousFlyteClient:
     return SynchronousFlyteClient(PlatformConfig(endpoint=flyteadmin.endpoint, insecure=True))
 
 
-def kind(entities, cls) -> list:
+def kind_of(entities, cls) -> list:
     return [entity for entity in entities if isinstance(entity, cls)]
 
 
 def launch_plans(entities) -> tuple[LaunchPlanModel, LaunchPlanModel]:
     """The workflow's default launch plan (every input open) and the job's (every input set)."""
-    default, job = kind(entities, LaunchPlanModel)
+    default, job = kind_of(entities, LaunchPlanModel)
     return default, job
 
 
@@ -101,7 +101,7 @@ def execute(client, launch_plan: LaunchPlanModel, inputs=None, name=None):
 
 
 def first_task(entities) -> TaskSpec:
-    return kind(entities, TaskSpec)[0]
+    return kind_of(entities, TaskSpec)[0]
 
 
 # --- projects and domains ------------------------------------------------------------------
@@ -139,14 +139,13 @@ def test_an_unknown_domain_is_refused(client, entities):
 
 
 def test_a_registered_project_takes_registrations(client, entities):
-    """What ``flytectl create project`` sends (RegisterProject) makes a project usable."""
+    """What ``flytectl create project`` sends (RegisterProject) makes a project usable, once."""
     client.register_project(ProjectModel("team-b", "team-b", "a second team"))
-    register(client, [changed(task, in_project("team-b")) for task in kind(entities, TaskSpec)])
-    code, message = refusal(client.register_project, ProjectModel("team-b", "team-b", ""))
-    assert code == Code.ALREADY_EXISTS
-    assert refusal(client.register_project, ProjectModel("Team_B", "x", ""))[1].startswith(
-        "invalid project id [Team_B]"
-    )
+    register(client, [changed(task, in_project("team-b")) for task in kind_of(entities, TaskSpec)])
+    again = refusal(client.register_project, ProjectModel("team-b", "team-b", ""))
+    assert again[0] == Code.ALREADY_EXISTS
+    code, message = refusal(client.register_project, ProjectModel("Team_B", "x", ""))
+    assert code == Code.INVALID_ARGUMENT and message.startswith("invalid project id [Team_B]")
 
 
 # --- tasks ---------------------------------------------------------------------------------
@@ -205,18 +204,47 @@ def test_task_resources_flyteadmin_takes_are_taken(client, entities, requests, l
 
 
 def test_a_workflow_whose_tasks_are_not_registered_is_refused(client, entities):
-    (workflow,) = kind(entities, WorkflowSpec)
+    (workflow,) = kind_of(entities, WorkflowSpec)
     code, message = refusal(create, client, workflow)
     assert code == Code.INVALID_ARGUMENT
     assert message.startswith("failed to compile workflow for [")
     assert "with err: missing entity of type task with identifier" in message
 
 
+def referencing(kind: str) -> Callable:
+    """A workflow with one more node, which names an unregistered launch plan or a sub-workflow
+    the request does not carry."""
+
+    def change(message) -> None:
+        node = message.template.nodes.add(id="n-extra")
+        reference = getattr(node.workflow_node, kind)
+        reference.CopyFrom(message.template.id)
+        reference.name = "not.registered"
+        reference.resource_type = 3 if kind == "launchplan_ref" else 2  # LAUNCH_PLAN, WORKFLOW
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("launchplan_ref", "missing entity of type launch_plan with identifier"),
+        ("sub_workflow_ref", "sub-workflow not.registered is not in the request"),
+    ],
+)
+def test_a_workflow_naming_what_is_not_there_is_refused(client, entities, kind, message):
+    register(client, kind_of(entities, TaskSpec))
+    (workflow,) = kind_of(entities, WorkflowSpec)
+    code, details = refusal(create, client, changed(workflow, referencing(kind)))
+    assert code == Code.INVALID_ARGUMENT
+    assert details.startswith("failed to compile workflow for [") and message in details
+
+
 # --- launch plans --------------------------------------------------------------------------
 
 
 def test_a_launch_plan_of_a_missing_workflow_is_refused(client, entities):
-    register(client, kind(entities, TaskSpec))
+    register(client, kind_of(entities, TaskSpec))
     code, message = refusal(create, client, launch_plans(entities)[1])
     assert code == Code.NOT_FOUND
     assert message.startswith("missing entity of type workflow with identifier")
@@ -225,7 +253,7 @@ def test_a_launch_plan_of_a_missing_workflow_is_refused(client, entities):
 @pytest.fixture
 def with_workflow(client, entities):
     """The tasks and the workflow registered."""
-    register(client, [*kind(entities, TaskSpec), *kind(entities, WorkflowSpec)])
+    register(client, [*kind_of(entities, TaskSpec), *kind_of(entities, WorkflowSpec)])
 
 
 def default_of(name: str, literal: literals_pb2.Literal) -> Callable:
@@ -352,7 +380,7 @@ def test_the_same_entities_again_already_exist_even_with_new_docstrings(client, 
     for entity in entities:
         assert refusal(create, client, entity)[0] == Code.ALREADY_EXISTS
     # A docstring is the entity's description, which flyteadmin leaves out of its digest.
-    for entity in [*kind(entities, TaskSpec), *kind(entities, WorkflowSpec)]:
+    for entity in [*kind_of(entities, TaskSpec), *kind_of(entities, WorkflowSpec)]:
         assert refusal(create, client, changed(entity, described("Edited.")))[0] == (
             Code.ALREADY_EXISTS
         )
@@ -368,7 +396,7 @@ OTHER_CONTENT = {
 @pytest.mark.parametrize("entity_kind", OTHER_CONTENT)
 def test_other_content_under_a_registered_version_is_a_conflict(client, entities, entity_kind):
     register(client, entities)
-    entity = kind(entities, entity_kind)[-1]
+    entity = kind_of(entities, entity_kind)[-1]
     code, message = refusal(create, client, changed(entity, OTHER_CONTENT[entity_kind]))
     label = {TaskSpec: "task", WorkflowSpec: "workflow"}.get(entity_kind, "launch plan")
     assert code == Code.INVALID_ARGUMENT

@@ -71,7 +71,8 @@ def refusing(method):
 
 
 class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataProxyServiceServicer):
-    """The admin and data proxy services, in memory; ``requests`` lists (method, request).
+    """The admin and data proxy services, in memory; ``requests`` lists (method, request),
+    ``refusals`` (method, status code, message).
 
     ``projects`` maps project ids to their state (``Project.ACTIVE``, ``Project.ARCHIVED``...);
     a test may change it.
@@ -108,12 +109,11 @@ class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataPro
             if existing is None:
                 store[key(request.id)] = request.spec
                 return
+        label = {"lp": "launch plan"}.get(kind, kind)
         if rules.digest(compiled(existing)) == rules.digest(compiled(request.spec)):
-            label = {"lp": "launch plan"}.get(kind, kind)
             raise Refusal(
                 grpc.StatusCode.ALREADY_EXISTS, f"{label} with identical structure already exists"
             )
-        label = {"lp": "launch plan"}.get(kind, kind)
         raise rules.invalid(
             f"{request.id.name} {label} with different structure already exists. "
             f"(Please register a new version of the {label})"
