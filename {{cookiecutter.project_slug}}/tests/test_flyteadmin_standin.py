@@ -190,7 +190,7 @@ def test_task_resources_flyteadmin_cannot_schedule_are_refused(
     ("requests", "limits"),
     [
         ({"CPU": "500m", "MEMORY": "1Gi", "GPU": "1"}, {"CPU": "1", "MEMORY": "2Gi", "GPU": "1"}),
-        ({"CPU": "1.5", "MEMORY": "1e9"}, {}),
+        ({"CPU": "1.5", "MEMORY": "1e9", "EPHEMERAL_STORAGE": "1E"}, {}),
         # flyteadmin compares requests and limits in whole units rounded up: 0.5 and 0.25 CPU are
         # both 1 to it, so it takes this (and Kubernetes refuses the pod later).
         ({"CPU": "500m"}, {"CPU": "250m"}),

@@ -8,7 +8,7 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import grpc
 from flyteidl.admin import launch_plan_pb2, project_pb2
@@ -220,11 +220,8 @@ def quantity(text: str) -> Decimal | None:
     if match is None:
         return None
     number, suffix = match.groups()
-    try:
-        value = Decimal(number)
-    except InvalidOperation:
-        return None
-    if suffix and suffix[0] in "eE":
+    value = Decimal(number)
+    if suffix and suffix[0] in "eE" and len(suffix) > 1:  # an exponent; "E" alone is exa
         return value * Decimal(10) ** int(suffix[1:])
     return value * SUFFIXES.get(suffix or "", Decimal(1))
 
