@@ -1,5 +1,6 @@
 """Reaching flyteadmin: flytekit's config from the launcher settings, a quick reachability check
-that names the endpoint, and the FlyteRemote everything else goes through."""
+that names the endpoint, a check that the project is there to register into, and the FlyteRemote
+everything else goes through."""
 
 import queue
 import re
@@ -7,6 +8,7 @@ import time
 from pathlib import Path
 
 import grpc
+from flyteidl.admin.project_pb2 import Project, ProjectListRequest
 from flytekit.clients.auth_helper import get_channel
 from flytekit.configuration import Config
 from flytekit.remote import FlyteRemote
@@ -15,6 +17,8 @@ from infra.config import ConnectionConfig
 from infra.errors import LauncherError
 from infra.hosts import is_this_machine
 
+# Pages of projects read before giving up: a bound on the listing, 10 000 projects.
+PROJECT_PAGES = 100
 ENDPOINT = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>[0-9]{1,5})")
 
 
@@ -44,9 +48,50 @@ def check_endpoint(endpoint: str) -> str:
 
 
 def connect(config: Config, timeout: float, project: str, domain: str) -> FlyteRemote:
-    """A FlyteRemote on flyteadmin, once it has answered (see ``probe``)."""
+    """A FlyteRemote on flyteadmin, once it has answered (see ``probe``) and has the project."""
     probe(config, timeout)
-    return FlyteRemote(config, default_project=project, default_domain=domain)
+    remote = FlyteRemote(config, default_project=project, default_domain=domain)
+    check_project(remote, project, domain)
+    return remote
+
+
+def check_project(remote: FlyteRemote, project: str, domain: str) -> None:
+    """flyteadmin refuses everything in a project it does not have or that is not active, and
+    in a domain it does not know: say so now, before any image is built, with the fix."""
+    endpoint = remote.config.platform.endpoint
+    found = _listed_project(remote, project)
+    if found is None:
+        raise LauncherError(
+            f"project {project!r} is not registered (or is archived) on flyteadmin at {endpoint}: "
+            f"create it with `flytectl create project --id {project} --name {project}`, or set "
+            "hydra.launcher.project to one that exists"
+        )
+    if found.state != Project.ACTIVE:
+        state = Project.ProjectState.Name(found.state)
+        raise LauncherError(
+            f"project {project!r} on flyteadmin at {endpoint} is {state}, not ACTIVE: "
+            f"activate it with `flytectl update project -p {project} --activate`"
+        )
+    domains = [known.id for known in found.domains]
+    if domain not in domains:
+        raise LauncherError(
+            f"hydra.launcher.domain={domain!r} is not a domain of flyteadmin at {endpoint}; "
+            f"it has {', '.join(domains)}"
+        )
+
+
+def _listed_project(remote: FlyteRemote, project: str) -> Project | None:
+    """The project as flyteadmin lists it (archived ones are not listed), or None."""
+    token = ""
+    for _ in range(PROJECT_PAGES):
+        page = remote.client.list_projects(ProjectListRequest(limit=100, token=token))
+        for listed in page.projects:
+            if listed.id == project:
+                return listed
+        if not page.token:
+            return None
+        token = page.token
+    return None
 
 
 def probe(config: Config, timeout: float) -> None:

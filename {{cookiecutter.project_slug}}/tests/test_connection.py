@@ -1,6 +1,7 @@
-"""Reaching flyteadmin (infra/connection.py): the endpoint's form, TLS, the config file, and a
-probe that fails fast and names the endpoint."""
+"""Reaching flyteadmin (infra/connection.py): the endpoint's form, TLS, the config file, a
+probe that fails fast and names the endpoint, and the project and domain flyteadmin must have."""
 
+import re
 import socket
 import time
 
@@ -10,6 +11,7 @@ from flytekit.exceptions.user import FlyteEntityNotExistException
 from infra.config import ConnectionConfig
 from infra.connection import check_endpoint, connect, flyte_config, probe
 from infra.errors import LauncherError
+from support.flyteadmin import BAKED_PROJECT, Project
 from support.ports import free_port
 
 
@@ -32,11 +34,54 @@ def test_the_probe_gives_up_on_a_silent_endpoint_at_its_timeout():
 
 def test_connect_gives_a_remote_that_reaches_a_running_flyteadmin(flyteadmin):
     config = flyte_config(ConnectionConfig(endpoint=flyteadmin.endpoint))
-    remote = connect(config, timeout=5, project="p", domain="development")
+    remote = connect(config, timeout=5, project=BAKED_PROJECT, domain="development")
     with pytest.raises(FlyteEntityNotExistException):
         remote.fetch_task(name="nothing.here", version="v1")
     asked = {(request.id.project, request.id.name) for request in flyteadmin.calls("GetTask")}
-    assert asked == {("p", "nothing.here")}
+    assert asked == {(BAKED_PROJECT, "nothing.here")}
+
+
+@pytest.mark.parametrize(
+    ("state", "domain", "message"),
+    [
+        (
+            None,
+            "development",
+            "is not registered (or is archived) on flyteadmin at {endpoint}: "
+            "create it with `flytectl create project --id {project} --name {project}`",
+        ),
+        (Project.ARCHIVED, "development", "is not registered (or is archived) on flyteadmin"),
+        (
+            Project.SYSTEM_GENERATED,
+            "development",
+            "on flyteadmin at {endpoint} is "
+            "SYSTEM_GENERATED, not ACTIVE: activate it with `flytectl update project -p {project} "
+            "--activate`",
+        ),
+        (
+            Project.ACTIVE,
+            "qa",
+            "hydra.launcher.domain='qa' is not a domain of flyteadmin at "
+            "{endpoint}; it has development, staging, production",
+        ),
+    ],
+)
+def test_connect_refuses_a_project_flyteadmin_would_refuse(flyteadmin, state, domain, message):
+    flyteadmin.projects = {"other": Project.ACTIVE}
+    if state is not None:
+        flyteadmin.projects[BAKED_PROJECT] = state
+    config = flyte_config(ConnectionConfig(endpoint=flyteadmin.endpoint))
+    expected = message.format(endpoint=flyteadmin.endpoint, project=BAKED_PROJECT)
+    with pytest.raises(LauncherError, match=re.escape(expected)):
+        connect(config, timeout=5, project=BAKED_PROJECT, domain=domain)
+    assert {method for method, _ in flyteadmin.requests} == {"ListProjects"}
+
+
+def test_the_project_is_found_on_any_page_of_the_listing(flyteadmin):
+    flyteadmin.projects |= {f"a-team-{n:03}": Project.ACTIVE for n in range(250)}
+    config = flyte_config(ConnectionConfig(endpoint=flyteadmin.endpoint))
+    connect(config, timeout=5, project=BAKED_PROJECT, domain="development")  # sorted after them
+    assert len(flyteadmin.calls("ListProjects")) == 3
 
 
 @pytest.mark.parametrize(

@@ -159,7 +159,7 @@ def test_the_primary_configs_launcher_settings_are_the_ones_used(registered, tmp
     primary.write_text(primary.read_text() + settings)
     with pytest.raises(SystemExit) as exit_info:  # the endpoint is the primary config's too
         execute(admin, "--config-dir", str(conf), "--launch-plan", launch_plan, endpoint=False)
-    assert "is not registered in elsewhere/development" in str(exit_info.value)
+    assert "project 'elsewhere' is not registered (or is archived)" in str(exit_info.value)
 
 
 def test_the_command_line_explains_itself():

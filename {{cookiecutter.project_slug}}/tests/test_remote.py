@@ -1,11 +1,13 @@
 """Remote mode over the wire: the launcher runs like a user runs it, against a stand-in flyteadmin
-(tests/flyteadmin.py) that records what FlyteRemote sent."""
+(tests/support/flyteadmin.py) that records what FlyteRemote sent and refuses what flyteadmin
+refuses."""
 
 import json
 import re
 import time
 from typing import NamedTuple
 
+import grpc
 import pytest
 from flyteidl.admin import launch_plan_pb2, workflow_pb2
 from flyteidl.core import execution_pb2
@@ -143,6 +145,15 @@ def test_one_execution_per_job_from_its_launch_plan_each_run(sweep):
         assert all(f"| {name} | QUEUED | {url} |" in output for name, url in started)
 
 
+def test_flyteadmin_refuses_nothing_the_launcher_sends(sweep):
+    """Only the second run's re-registrations are answered "already exists"; nothing else is
+    refused by the stand-in's flyteadmin rules (project, task, workflow, launch plan, execution)."""
+    codes = {code for _, code, _ in sweep.admin.refusals}
+    assert codes == {grpc.StatusCode.ALREADY_EXISTS}
+    refused = {method for method, _, _ in sweep.admin.refusals}
+    assert refused == {"CreateTask", "CreateWorkflow", "CreateLaunchPlan"}
+
+
 def test_identical_re_registration_is_not_an_error(sweep):
     stored = {kind: len(specs) for kind, specs in sweep.admin.entities.items()}
     assert stored == {"task": len(TASKS), "workflow": 1, "lp": 1 + len(JOBS)}
@@ -189,6 +200,29 @@ def test_fast_registration_uploads_the_source_and_points_the_tasks_at_it(flytead
     assert not flyteadmin.calls("CreateExecution")
     (launch_plan,) = job_launch_plans(flyteadmin.calls("CreateLaunchPlan"))
     assert job_returns(tmp_path)[0]["value"] == repr(launch_plan.id.name)
+
+
+def test_a_missing_project_fails_before_any_image_step_and_says_how_to_create_it(
+    flyteadmin, tools, tmp_path, settings_of
+):
+    project = settings_of(NAME).project
+    flyteadmin.projects = {"someone-else": 0}
+    tools.add("docker")
+    output = run_workflow_script(
+        NAME,
+        "-m",
+        f"hydra.launcher.connection.endpoint={flyteadmin.endpoint}",
+        f"hydra.sweep.dir={tmp_path}",
+        cwd=tmp_path,
+        succeed=False,
+    )
+    assert (
+        f"project {project!r} is not registered (or is archived) on flyteadmin at "
+        f"{flyteadmin.endpoint}: create it with `flytectl create project --id {project} "
+        f"--name {project}`"
+    ) in output
+    assert [call for call in tools.calls if call != ["info"]] == []  # nothing built or pushed
+    assert {method for method, _ in flyteadmin.requests} == {"ListProjects"}
 
 
 def test_an_unreachable_endpoint_fails_fast_and_names_it(tmp_path):

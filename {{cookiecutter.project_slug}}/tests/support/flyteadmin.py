@@ -1,20 +1,28 @@
-"""A stand-in for flyteadmin on 127.0.0.1 that records what FlyteRemote sends.
+"""A stand-in for flyteadmin on 127.0.0.1 that records what FlyteRemote sends and refuses what
+flyteadmin refuses.
 
-Built on flyteidl's gRPC servicers, it serves what registering and executing need: create and get
-tasks, workflows (returned as a compiled closure with their task templates) and launch plans,
-launch plan activation, executions and their data, and upload locations for fast registration
-(uploads go to an HTTP PUT sink beside it). Like flyteadmin, it answers ALREADY_EXISTS to an
-identical re-registration and INVALID_ARGUMENT "... different structure ..." to the same id with
-other content. With ``run_workflows``, an execution runs the workflow in this process, so its
-outputs are real; otherwise it stays QUEUED. With ``progress`` as well, each execution is seen
-QUEUED, then RUNNING, then in its final phase, one GetExecution after another, as a watcher
-polling a cluster sees it.
+Built on flyteidl's gRPC servicers, it serves what registering and executing need: projects,
+create and get tasks, workflows (returned as a compiled closure with their task templates) and
+launch plans, launch plan activation, executions and their data, and upload locations for fast
+registration (uploads go to an HTTP PUT sink beside it). Every create request first passes
+flyteadmin's own admin-layer rules (support/admin_rules.py): a registered, active project; a task
+with an image and sound resources; a workflow whose tasks are registered; a launch plan whose
+workflow exists, whose defaults are workflow inputs of castable types and whose schedule leaves
+no input open; an execution with a valid name and exactly the inputs its launch plan takes.
+Duplicates are told apart, as flyteadmin does, by a digest of the compiled entity: the same one
+again is ALREADY_EXISTS (a changed docstring too: it is not compiled), other content under the
+same id is INVALID_ARGUMENT "... with different structure already exists". Activating a launch
+plan version deactivates the name's other versions. ``refusals`` lists (method, status, message).
+With ``run_workflows``, an execution runs the workflow in this process, so its outputs are real;
+otherwise it stays QUEUED. With ``progress`` as well, each execution is seen QUEUED, then RUNNING,
+then in its final phase, one GetExecution after another, as a watcher polling a cluster sees it.
 
 Alone, for trying the launcher by hand or benchmarks:
 ``PYTHONPATH=tests python -m support.flyteadmin [--run]``.
 """
 
 import argparse
+import functools
 import importlib
 import itertools
 import threading
@@ -24,15 +32,23 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import grpc
-from flyteidl.admin import execution_pb2, launch_plan_pb2, task_pb2, workflow_pb2
+from flyteidl.admin import execution_pb2, launch_plan_pb2, project_pb2, task_pb2, workflow_pb2
 from flyteidl.core import compiler_pb2, identifier_pb2, literals_pb2
 from flyteidl.core import execution_pb2 as core_execution_pb2
 from flyteidl.service import admin_pb2_grpc, dataproxy_pb2, dataproxy_pb2_grpc
 from flytekit.core.context_manager import FlyteContextManager
 from flytekit.core.type_engine import TypeEngine
 from flytekit.models.literals import LiteralMap
+from omegaconf import OmegaConf
+
+from support import admin_rules as rules
+from support.admin_rules import Refusal, ResourceType
+from support.project import CONF_DIR
 
 Phase = core_execution_pb2.WorkflowExecution
+Project = project_pb2.Project
+# The project the launcher's settings register into, which the stand-in has unless told otherwise.
+BAKED_PROJECT = OmegaConf.load(CONF_DIR / "hydra" / "launcher" / "flyte.yaml").project
 
 
 def key(identifier) -> bytes:
@@ -40,8 +56,28 @@ def key(identifier) -> bytes:
     return identifier.SerializeToString(deterministic=True)
 
 
+def refusing(method):
+    """Record the request; answer a broken rule with its status and message."""
+
+    @functools.wraps(method)
+    def handle(self, request, context):
+        self._record(method.__name__, request)
+        try:
+            return method(self, request, context)
+        except Refusal as refusal:
+            self.refusals.append((method.__name__, refusal.code, str(refusal)))
+            context.abort(refusal.code, str(refusal))
+
+    return handle
+
+
 class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataProxyServiceServicer):
-    """The admin and data proxy services, in memory; ``requests`` lists (method, request)."""
+    """The admin and data proxy services, in memory; ``requests`` lists (method, request),
+    ``refusals`` (method, status code, message).
+
+    ``projects`` maps project ids to their state (``Project.ACTIVE``, ``Project.ARCHIVED``...);
+    a test may change it.
+    """
 
     def __init__(self, upload_url: str, run_workflows: bool = False, progress: bool = False):
         self.upload_url = upload_url
@@ -49,7 +85,9 @@ class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataPro
         self.progress = progress
         # execution id -> the phases its next GetExecution calls report, in order
         self.phases_to_come: dict[bytes, list[int]] = {}
+        self.projects: dict[str, int] = {BAKED_PROJECT: Project.ACTIVE}
         self.requests: list[tuple[str, object]] = []
+        self.refusals: list[tuple[str, grpc.StatusCode, str]] = []
         self.uploads: dict[str, bytes] = {}
         self.entities: dict[str, dict[bytes, object]] = {"task": {}, "workflow": {}, "lp": {}}
         self.active: set[bytes] = set()
@@ -66,75 +104,141 @@ class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataPro
         with self._lock:
             self.requests.append((method, request))
 
-    def _create(self, kind: str, request, context) -> None:
-        """Store ``request.spec`` under ``request.id`` the way flyteadmin decides on duplicates."""
+    def _create(self, kind: str, request, compiled) -> None:
+        """Store ``request.spec`` under ``request.id`` unless one is there: then the digests of
+        the compiled entities decide between ALREADY_EXISTS and a conflict."""
         store = self.entities[kind]
-        spec = request.spec.SerializeToString(deterministic=True)
         with self._lock:
             existing = store.get(key(request.id))
             if existing is None:
                 store[key(request.id)] = request.spec
                 return
-        if existing.SerializeToString(deterministic=True) == spec:
-            context.abort(grpc.StatusCode.ALREADY_EXISTS, f"{kind} with identical structure exists")
-        context.abort(
-            grpc.StatusCode.INVALID_ARGUMENT,
-            f"{kind} with different structure already exists: {request.id.name}",
+        label = {"lp": "launch plan"}.get(kind, kind)
+        if rules.digest(compiled(existing)) == rules.digest(compiled(request.spec)):
+            raise Refusal(
+                grpc.StatusCode.ALREADY_EXISTS, f"{label} with identical structure already exists"
+            )
+        raise rules.invalid(
+            f"{request.id.name} {label} with different structure already exists. "
+            f"(Please register a new version of the {label})"
         )
 
-    def _get(self, kind: str, identifier, context):
+    def _get(self, kind: str, identifier):
         spec = self.entities[kind].get(key(identifier))
         if spec is None:
-            context.abort(grpc.StatusCode.NOT_FOUND, f"missing {kind} {identifier.name}")
+            raise rules.not_found({"lp": "launch_plan"}.get(kind, kind), identifier)
         return spec
 
+    @refusing
+    def RegisterProject(self, request, context):
+        rules.check_project_registration(request.project)
+        with self._lock:
+            if request.project.id in self.projects:
+                raise Refusal(grpc.StatusCode.ALREADY_EXISTS, "value with matching already exists")
+            self.projects[request.project.id] = Project.ACTIVE
+        return project_pb2.ProjectRegisterResponse()
+
+    @refusing
+    def ListProjects(self, request, context):
+        if request.filters:
+            raise Refusal(grpc.StatusCode.UNIMPLEMENTED, "the stand-in does not filter projects")
+        # Without filters, flyteadmin lists every project that is not archived.
+        listed = sorted(
+            (project, state)
+            for project, state in self.projects.items()
+            if state != Project.ARCHIVED
+        )
+        offset = int(request.token or 0)
+        page = listed[offset : offset + request.limit] if request.limit else listed[offset:]
+        more = request.limit and offset + len(page) < len(listed)
+        domains = [project_pb2.Domain(id=domain, name=domain) for domain in rules.DOMAINS]
+        return project_pb2.Projects(
+            projects=[Project(id=p, name=p, state=s, domains=domains) for p, s in page],
+            token=str(offset + len(page)) if more else "",
+        )
+
+    @refusing
     def CreateTask(self, request, context):
-        self._record("CreateTask", request)
-        self._create("task", request, context)
+        rules.check_identifier(request.id, ResourceType.TASK)
+        rules.check_project(self.projects, request.id.project, request.id.domain)
+        if not request.spec.HasField("template"):
+            raise rules.missing("spec")
+        rules.check_task(request.spec.template)
+        self._create("task", request, self._compiled_task(request.id))
         return task_pb2.TaskCreateResponse()
 
+    @staticmethod
+    def _compiled_task(identifier):
+        """What flyteadmin digests of a task: its template, under the request's id."""
+
+        def compiled(spec):
+            template = type(spec.template)()
+            template.CopyFrom(spec.template)
+            template.id.CopyFrom(identifier)
+            return compiler_pb2.CompiledTask(template=template)
+
+        return compiled
+
+    @refusing
     def GetTask(self, request, context):
-        self._record("GetTask", request)
-        spec = self._get("task", request.id, context)
+        spec = self._get("task", request.id)
         compiled = compiler_pb2.CompiledTask(template=spec.template)
         return task_pb2.Task(id=request.id, closure=task_pb2.TaskClosure(compiled_task=compiled))
 
+    @refusing
     def CreateWorkflow(self, request, context):
-        self._record("CreateWorkflow", request)
-        self._create("workflow", request, context)
+        rules.check_identifier(request.id, ResourceType.WORKFLOW)
+        rules.check_project(self.projects, request.id.project, request.id.domain)
+        if not request.spec.HasField("template"):
+            raise rules.missing("spec")
+        self._compiled_workflow(request.spec)
+        self._create("workflow", request, self._compiled_workflow)
         return workflow_pb2.WorkflowCreateResponse()
 
-    def GetWorkflow(self, request, context):
-        self._record("GetWorkflow", request)
-        spec = self._get("workflow", request.id, context)
-        templates = [spec.template, *spec.sub_workflows]
-        task_ids = {
-            key(node.task_node.reference_id): node.task_node.reference_id
-            for template in templates
-            for node in template.nodes
-            if node.HasField("task_node")
-        }
-        closure = compiler_pb2.CompiledWorkflowClosure(
-            primary=compiler_pb2.CompiledWorkflow(template=spec.template),
-            sub_workflows=[compiler_pb2.CompiledWorkflow(template=t) for t in spec.sub_workflows],
-            tasks=[
-                compiler_pb2.CompiledTask(template=self._get("task", task_id, context).template)
-                for task_id in task_ids.values()
-            ],
+    def _compiled_workflow(self, spec) -> compiler_pb2.CompiledWorkflowClosure:
+        """The workflow's closure, once every task and launch plan it names is registered."""
+        tasks = rules.check_workflow_references(
+            spec,
+            lambda task_id: self._get("task", task_id).template,
+            lambda launch_plan_id: self._get("lp", launch_plan_id),
         )
+        return rules.compiled_workflow(spec, tasks)
+
+    @refusing
+    def GetWorkflow(self, request, context):
+        closure = self._compiled_workflow(self._get("workflow", request.id))
         return workflow_pb2.Workflow(
             id=request.id, closure=workflow_pb2.WorkflowClosure(compiled_workflow=closure)
         )
 
+    @refusing
     def CreateLaunchPlan(self, request, context):
-        self._record("CreateLaunchPlan", request)
-        self._create("lp", request, context)
+        rules.check_identifier(request.spec.workflow_id, ResourceType.WORKFLOW)
+        workflow = self._get("workflow", request.spec.workflow_id)
+        rules.check_identifier(request.id, ResourceType.LAUNCH_PLAN)
+        rules.check_project(self.projects, request.id.project, request.id.domain)
+        spec = launch_plan_pb2.LaunchPlanSpec()
+        spec.CopyFrom(request.spec)
+        interface = workflow.template.interface
+        spec.default_inputs.CopyFrom(rules.expected_inputs(spec, interface.inputs))
+        rules.check_schedule(spec.entity_metadata.schedule, spec.default_inputs)
+        rules.check_launch_plan_spec(spec)
+        stored = launch_plan_pb2.LaunchPlanCreateRequest(id=request.id, spec=spec)
+
+        def compiled(launch_plan_spec):
+            closure = launch_plan_pb2.LaunchPlanClosure(
+                expected_inputs=launch_plan_spec.default_inputs,
+                expected_outputs=interface.outputs,
+            )
+            return launch_plan_pb2.LaunchPlan(id=request.id, spec=launch_plan_spec, closure=closure)
+
+        self._create("lp", stored, compiled)
         return launch_plan_pb2.LaunchPlanCreateResponse()
 
+    @refusing
     def GetLaunchPlan(self, request, context):
-        self._record("GetLaunchPlan", request)
-        spec = self._get("lp", request.id, context)
-        workflow = self._get("workflow", spec.workflow_id, context)
+        spec = self._get("lp", request.id)
+        workflow = self._get("workflow", spec.workflow_id)
         state = (
             launch_plan_pb2.ACTIVE if key(request.id) in self.active else launch_plan_pb2.INACTIVE
         )
@@ -145,44 +249,69 @@ class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataPro
         )
         return launch_plan_pb2.LaunchPlan(id=request.id, spec=spec, closure=closure)
 
+    @refusing
     def UpdateLaunchPlan(self, request, context):
-        self._record("UpdateLaunchPlan", request)
-        self._get("lp", request.id, context)
-        if request.state == launch_plan_pb2.ACTIVE:
-            self.active.add(key(request.id))
-        else:
-            self.active.discard(key(request.id))
+        rules.check_identifier(request.id, ResourceType.LAUNCH_PLAN)
+        self._get("lp", request.id)
+        if request.state not in (launch_plan_pb2.ACTIVE, launch_plan_pb2.INACTIVE):
+            raise rules.invalid(f"Unrecognized launch plan state {request.state} for update")
+        with self._lock:
+            if request.state == launch_plan_pb2.ACTIVE:
+                # enableLaunchPlan: one active version per project, domain and name.
+                name = (request.id.project, request.id.domain, request.id.name)
+                self.active -= {k for k in self.active if self._name_of(k) == name}
+                self.active.add(key(request.id))
+            else:
+                self.active.discard(key(request.id))
         return launch_plan_pb2.LaunchPlanUpdateResponse()
 
+    @staticmethod
+    def _name_of(stored: bytes) -> tuple[str, str, str]:
+        identifier = identifier_pb2.Identifier.FromString(stored)
+        return identifier.project, identifier.domain, identifier.name
+
+    @refusing
     def CreateExecution(self, request, context):
-        self._record("CreateExecution", request)
-        launch_plan = self._get("lp", request.spec.launch_plan, context)
-        inputs = literals_pb2.LiteralMap()
-        for name, parameter in launch_plan.default_inputs.parameters.items():
-            if parameter.HasField("default"):
-                inputs.literals[name].CopyFrom(parameter.default)
-        inputs.MergeFrom(launch_plan.fixed_inputs)
-        inputs.MergeFrom(request.inputs)
+        rules.check_execution_request(request)
+        rules.check_project(self.projects, request.project, request.domain)
+        launch_plan = self._get("lp", request.spec.launch_plan)
+        inputs = rules.execution_inputs(
+            request.inputs, launch_plan.fixed_inputs, launch_plan.default_inputs
+        )
         identifier = identifier_pb2.WorkflowExecutionIdentifier(
             project=request.project, domain=request.domain, name=request.name or next(self._names)
         )
         closure = execution_pb2.ExecutionClosure(
             phase=Phase.QUEUED, workflow_id=launch_plan.workflow_id
         )
-        outputs = literals_pb2.LiteralMap()
+        with self._lock:
+            if key(identifier) in self.executions:
+                raise Refusal(
+                    grpc.StatusCode.ALREADY_EXISTS,
+                    f"value with matching already exists (execution {identifier.name})",
+                )
+            self.executions[key(identifier)] = self._execution_record(
+                identifier, request.spec, closure, inputs, literals_pb2.LiteralMap()
+            )
         if self.run_workflows:
             outputs = run_workflow(launch_plan.workflow_id.name, inputs, closure)
-        execution = execution_pb2.Execution(id=identifier, spec=request.spec, closure=closure)
-        with self._lock:
-            self.executions[key(identifier)] = (execution, inputs, outputs)
-            if self.progress:
-                self.phases_to_come[key(identifier)] = [Phase.RUNNING, closure.phase]
-                execution.closure.phase = Phase.QUEUED
+            with self._lock:
+                self.executions[key(identifier)] = self._execution_record(
+                    identifier, request.spec, closure, inputs, outputs
+                )
+                if self.progress:
+                    self.phases_to_come[key(identifier)] = [Phase.RUNNING, closure.phase]
+                    self.executions[key(identifier)][0].closure.phase = Phase.QUEUED
         return execution_pb2.ExecutionCreateResponse(id=identifier)
 
+    @staticmethod
+    def _execution_record(identifier, spec, closure, inputs, outputs) -> tuple:
+        execution = execution_pb2.Execution(id=identifier, spec=spec, closure=closure)
+        return execution, inputs, outputs
+
+    @refusing
     def GetExecution(self, request, context):
-        self._record("GetExecution", request)
-        execution = self._execution(request.id, context)[0]
+        execution = self._execution(request.id)[0]
         seen = execution_pb2.Execution()
         seen.CopyFrom(execution)
         with self._lock:
@@ -191,21 +320,21 @@ class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataPro
                 execution.closure.phase = to_come.pop(0)
         return seen
 
+    @refusing
     def GetExecutionData(self, request, context):
-        self._record("GetExecutionData", request)
-        _, inputs, outputs = self._execution(request.id, context)
+        _, inputs, outputs = self._execution(request.id)
         return execution_pb2.WorkflowExecutionGetDataResponse(
             full_inputs=inputs, full_outputs=outputs
         )
 
-    def _execution(self, identifier, context):
+    def _execution(self, identifier):
         found = self.executions.get(key(identifier))
         if found is None:
-            context.abort(grpc.StatusCode.NOT_FOUND, f"missing execution {identifier.name}")
+            raise rules.not_found("execution", identifier)
         return found
 
+    @refusing
     def CreateUploadLocation(self, request, context):
-        self._record("CreateUploadLocation", request)
         path = f"{request.project}/{request.domain}/{request.filename}"
         return dataproxy_pb2.CreateUploadLocationResponse(
             signed_url=f"{self.upload_url}/{path}", native_url=f"s3://stand-in/{path}"
