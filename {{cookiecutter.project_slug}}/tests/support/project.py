@@ -3,13 +3,16 @@ listed, so a workflow, config, option or task a user adds is tested without edit
 
 import importlib
 import pkgutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
 from flytekit.core.base_task import PythonTask
 from flytekit.core.workflow import WorkflowBase
 from hydra import compose, initialize_config_dir
-from omegaconf import DictConfig, OmegaConf
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from infra.discovery import main_workflow, reachable
 
@@ -50,6 +53,20 @@ def compose_config(name: str, overrides=(), hydra: bool = False) -> DictConfig:
     """Compose a primary config the way ``@hydra.main`` would."""
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
         return compose(config_name=name, overrides=list(overrides), return_hydra_config=hydra)
+
+
+@contextmanager
+def hydra_job(name: str, overrides=(), *, output_dir: Path) -> Iterator[DictConfig]:
+    """The config ``main`` gets from ``@hydra.main`` for a run with ``output_dir`` as its output
+    folder; Hydra's own settings (``HydraConfig.get()``) are those of that run in the block."""
+    settings = compose_config(name, overrides, hydra=True)
+    with open_dict(settings):
+        settings.hydra.runtime.output_dir = str(output_dir)
+    HydraConfig.instance().set_config(settings)
+    try:
+        yield compose_config(name, overrides)
+    finally:
+        HydraConfig.instance().cfg = None
 
 
 def groups_of(name: str) -> dict[str, list[str]]:
