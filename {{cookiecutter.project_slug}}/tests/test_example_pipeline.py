@@ -72,3 +72,9 @@ def test_only_the_tasks_whose_sub_config_changed_run_again(tmp_path):
     assert run("evaluate.min_r2=0.5") == {"evaluate"}
     assert run("model=linear") == {"train", "evaluate"}
     assert run("data.seed=1") == {"prepare_data", "train", "evaluate"}
+
+
+@pytest.mark.parametrize("name", ["single_task", "multi_task", "extra_inputs"])
+def test_debugging_runs_on_a_fraction_of_the_data(name):
+    debug = compose_config(name, ["+debug=default"])
+    assert debug.data.n_samples * 5 <= compose_config(name).data.n_samples

@@ -55,7 +55,7 @@ def test_a_local_run_saves_the_report_in_its_output_folder_also_from_the_cache(n
             name, f"hydra.run.dir={tmp_path / run}", cwd=tmp_path, home=home
         )
         report = tmp_path / run / reports.FILE_NAME
-        assert f"report: {report}" in output
+        assert f"report saved to {report}" in output
         saved.append(report.read_text())
     assert saved[0].startswith("<!DOCTYPE html>") and "<svg" in saved[0]
     # pygal gives each drawing new ids: the same page is the first run's, from Flyte's cache

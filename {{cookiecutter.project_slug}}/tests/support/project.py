@@ -37,6 +37,13 @@ def workflow_modules() -> dict[str, ModuleType]:
 WORKFLOW_MODULES = workflow_modules()
 WORKFLOW_NAMES = sorted(WORKFLOW_MODULES)
 PRIMARY_CONFIGS = sorted(path.stem for path in CONF_DIR.glob("*.yaml"))
+# Configs added on the command line (`+experiment=<name>`, `+debug=<name>`) rather than chosen in
+# a defaults list: (group, option) for each file of these groups.
+ADDED_CONFIGS = sorted(
+    (group, path.stem)
+    for group in ("experiment", "debug")
+    for path in CONF_DIR.glob(f"{group}/*.yaml")
+)
 
 
 def workflow_of(name: str) -> WorkflowBase:
@@ -78,6 +85,24 @@ def groups_of(name: str) -> dict[str, list[str]]:
         for group in config.hydra.runtime.choices
         if group in config and (CONF_DIR / group).is_dir()
     }
+
+
+def applies_to(group: str, option: str) -> list[str]:
+    """The workflows the config ``conf/<group>/<option>.yaml`` (``# @package _global_``) is
+    meant for: those whose primary config selects every group it overrides and has every
+    top-level key it sets (besides ``hydra``)."""
+    added = OmegaConf.load(CONF_DIR / group / f"{option}.yaml")
+    overridden = {
+        key.removeprefix("override /")
+        for entry in added.get("defaults", [])
+        for key in (entry if isinstance(entry, DictConfig) else {})
+    }
+    keys = set(added) - {"defaults", "hydra"}
+    return [
+        name
+        for name in PRIMARY_CONFIGS
+        if overridden <= set(groups_of(name)) and keys <= set(compose_config(name))
+    ]
 
 
 def group_sweep(name: str) -> list[str]:

@@ -41,5 +41,5 @@ def save_report(report: FlyteFile) -> Path:
         )
     target = Path(HydraConfig.get().runtime.output_dir) / FILE_NAME
     shutil.copyfile(source, target)
-    log.info(f"report: {target}")
+    log.info(f"report saved to {target}")
     return target

@@ -30,8 +30,8 @@ def fit_and_score(cfg: DictConfig) -> Evaluation:
     coefficients = fit(data.x_train, data.y_train, degree=cfg.model.degree, l2=cfg.model.l2)
     scores = score(data.y_test, predict(coefficients, data.x_test), min_r2=cfg.evaluate.min_r2)
     log.info(f"fit_and_score: {scores}")
-    report = fit_report(data, coefficients, heading=f"{scores}")
-    return Evaluation(scores, publish_report(report, title="fit_and_score"))
+    drawing = fit_report(data, coefficients, heading=f"{scores}")
+    return Evaluation(scores, publish_report(drawing, title="fit_and_score"))
 
 
 @workflow

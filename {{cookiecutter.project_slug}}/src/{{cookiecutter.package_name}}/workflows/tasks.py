@@ -64,8 +64,8 @@ def evaluate(cfg: DictConfig, coefficients: list[float], data: Dataset) -> Evalu
     """Score the model on the test samples and draw its report."""
     scores = score(data.y_test, predict(coefficients, data.x_test), min_r2=cfg.min_r2)
     log.info(f"evaluate: {scores}")
-    report = fit_report(data, coefficients, heading=f"{scores}")
-    return Evaluation(scores, publish_report(report, title="evaluate"))
+    drawing = fit_report(data, coefficients, heading=f"{scores}")
+    return Evaluation(scores, publish_report(drawing, title="evaluate"))
 
 
 @task(cache=CODE_CACHE, enable_deck=True, deck_fields=())
@@ -78,5 +78,5 @@ def predict_query(coefficients: list[float], data: Dataset, query: str) -> Predi
         raise ValueError(message) from error
     log.info(f"predict_query: {len(xs)} values")
     predictions = predict(coefficients, xs)
-    report = fit_report(data, coefficients, heading=f"query {query!r}", query=xs)
-    return Predictions(predictions, publish_report(report, title="predict_query"))
+    drawing = fit_report(data, coefficients, heading=f"query {query!r}", query=xs)
+    return Predictions(predictions, publish_report(drawing, title="predict_query"))
