@@ -4,7 +4,9 @@ A task that draws one is declared ``@task(..., enable_deck=True, deck_fields=())
 holds the report alone) and returns ``publish_report(...)``; on a cluster the report shows under
 the task's "Flyte Deck" in the console, and its file is an output of the execution. A workflow
 file's ``main`` passes the file to ``save_report``, which copies it into the run's Hydra output
-folder, also when the task was a cache hit.
+folder, also when the task was a cache hit. (A cached report lives in a temporary folder of the
+run that drew it: if that folder is gone, flytekit says so; ``pyflyte local-cache clear`` and run
+again.)
 """
 
 import logging
@@ -33,13 +35,7 @@ def publish_report(fragment: str, title: str) -> FlyteFile:
 
 def save_report(report: FlyteFile) -> Path:
     """Copy a workflow's report into this run's Hydra output folder; returns where it went."""
-    source = Path(report.download())
-    if not source.is_file():
-        raise FileNotFoundError(
-            f"the report of a cached task is gone ({source}): run `pyflyte local-cache clear`"
-            " and run again"
-        )
     target = Path(HydraConfig.get().runtime.output_dir) / FILE_NAME
-    shutil.copyfile(source, target)
+    shutil.copyfile(report.download(), target)
     log.info(f"report saved to {target}")
     return target
