@@ -15,7 +15,12 @@ from omegaconf import DictConfig
 from {{ cookiecutter.package_name }}.workflows import run
 from {{ cookiecutter.package_name }}.workflows.caching import CODE_CACHE
 from {{ cookiecutter.package_name }}.workflows.reports import save_report
-from {{ cookiecutter.package_name }}.workflows.tasks import Evaluation, evaluate, prepare_data, train
+from {{ cookiecutter.package_name }}.workflows.tasks import (
+    Evaluation,
+    evaluate,
+    prepare_data,
+    train,
+)
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,10 @@ from {{ cookiecutter.package_name }}.model import fit, predict
 from {{ cookiecutter.package_name }}.plots import fit_report
 from {{ cookiecutter.package_name }}.workflows import run
 from {{ cookiecutter.package_name }}.workflows.caching import CODE_CACHE
-from {{ cookiecutter.package_name }}.workflows.reports import publish_report, save_report
+from {{ cookiecutter.package_name }}.workflows.reports import (
+    publish_report,
+    save_report,
+)
 from {{ cookiecutter.package_name }}.workflows.tasks import Evaluation
 
 log = logging.getLogger(__name__)
