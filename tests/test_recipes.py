@@ -114,7 +114,7 @@ def changed(
     edit(multi, "    evaluate: DictConfig\n", "    evaluate: DictConfig\n    report: DictConfig\n")
     readme.says("return Parts(..., report=cfg.report)")
     edit(multi, "evaluate=cfg.evaluate)", "evaluate=cfg.evaluate, report=cfg.report)")
-    call = readme.block("scores = evaluate(cfg=parts.evaluate").split("\n")[-4:-1]
+    call = readme.block("evaluation = evaluate(cfg=parts.evaluate").split("\n")[-4:-1]
     edit(
         multi,
         "    return evaluate(cfg=parts.evaluate, coefficients=coefficients, data=data)\n",

@@ -3,7 +3,8 @@
 1. The input named ``cfg`` gets the whole job config, without the ``hydra`` node.
 2. An input named like a top-level config key gets that subtree or value.
 3. Any other input comes from the launcher's ``inputs`` mapping, else keeps the workflow's default.
-4. An input left without a value is an error that names it.
+4. An input left without a value is an error that names it, and so is a config value left
+   ``???`` (one the user must choose, e.g. by an experiment's command line).
 """
 
 import copy
@@ -37,6 +38,12 @@ def bind_inputs(
 ) -> dict[str, Any]:
     """Python values for the workflow's inputs from a job config, following the rule above."""
     job = job_config(config)
+    unchosen = sorted(OmegaConf.missing_keys(job))
+    if unchosen:
+        raise LauncherError(
+            f"config values left ??? must be chosen: {unchosen}; set them on the command line, "
+            f"e.g. {unchosen[0]}=<value>"
+        )
     interface = workflow.python_interface
     defaults = interface.default_inputs_as_kwargs
     bound: dict[str, Any] = {}

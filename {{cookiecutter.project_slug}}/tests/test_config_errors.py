@@ -35,3 +35,21 @@ def test_a_wrong_type_fails_at_composition(mode, tmp_path, flyteadmin):
     assert f"full_key: {KEY}" in output
     assert not (tmp_path / ".flyte").exists(), "a task ran"
     assert not (tmp_path / "dist").exists() and not flyteadmin.requests
+
+
+@pytest.mark.parametrize("mode", [mode for mode, arguments in MODES.items() if arguments])
+def test_a_value_left_unchosen_is_named_before_anything_is_launched(mode, tmp_path, flyteadmin):
+    output = run_workflow_script(
+        NAME,
+        *MODES[mode],
+        f"hydra.launcher.connection.endpoint={flyteadmin.endpoint}",
+        f"{KEY}=???",
+        f"hydra.launcher.package_dir={tmp_path / 'dist'}",
+        f"hydra.sweep.dir={tmp_path / 'multirun'}",
+        cwd=tmp_path,
+        home=tmp_path,
+        succeed=False,
+    )
+    assert f"config values left ??? must be chosen: ['{KEY}']" in output
+    assert not (tmp_path / ".flyte").exists(), "a task ran"
+    assert not (tmp_path / "dist").exists() and not flyteadmin.requests

@@ -68,9 +68,11 @@ def last_execution_inputs(admin) -> dict:
 def test_a_waited_sweep_job_returns_the_workflow_outputs(registered):
     admin, _, job = registered
     assert job["status"] == "COMPLETED"
-    assert "outputs={'o0': [" in job["value"]
+    assert "'predictions': [" in job["value"]
     (_, _, outputs), *_ = admin.executions.values()
-    assert decoded(outputs.literals["o0"], list[float]) == pytest.approx([0.5, 1.5], abs=0.2)
+    assert decoded(outputs.literals["predictions"], list[float]) == pytest.approx(
+        [0.5, 1.5], abs=0.2
+    )
 
 
 def test_a_launch_plan_runs_with_a_new_input_and_config_overrides(registered, capsys):
@@ -83,11 +85,11 @@ def test_a_launch_plan_runs_with_a_new_input_and_config_overrides(registered, ca
     expected["model"]["degree"], expected["data"]["seed"] = 1, 3
     assert decoded(inputs["cfg"]) == expected
     assert "overrides" not in inputs  # keeps its registered default
-    (prediction,) = result.outputs["o0"]
+    (prediction,) = result.outputs["predictions"]
     assert prediction < 5  # a line, not the cubic's 14.5 at x=2
     printed = capsys.readouterr().out
     assert f"execution {result.name}: http://{admin.endpoint}/console/" in printed
-    assert "o0 = [" in printed
+    assert "predictions = [" in printed
 
 
 def test_a_launch_plan_runs_on_its_defaults_without_waiting(registered):
@@ -146,7 +148,7 @@ def test_make_execute_runs_a_launch_plan_with_a_changed_extra_input(registered):
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert decoded(last_execution_inputs(admin)["query"], str) == "1.5, -1.5"
-    assert "o0 = [" in result.stdout
+    assert "predictions = [" in result.stdout
 
 
 def test_the_primary_configs_launcher_settings_are_the_ones_used(registered, tmp_path):

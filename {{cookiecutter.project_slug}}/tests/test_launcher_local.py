@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from flytekit import task, workflow
@@ -10,6 +11,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from infra.binding import bind_inputs
 from infra.errors import LauncherError
+from support.job_returns import files, shown
 from support.project import (
     ROOT,
     WORKFLOW_NAMES,
@@ -47,7 +49,9 @@ def test_a_local_sweep_returns_each_jobs_workflow_outputs(name, tmp_path):
     for number, job in enumerate(jobs):
         assert job["status"] == "COMPLETED", job
         config = compose_config(name, job["overrides"], hydra=True)
-        assert job["value"] == repr(workflow(**bind_inputs(workflow, config, {})))
+        outputs = workflow(**bind_inputs(workflow, config, {}))
+        assert job["value"] == shown(outputs)
+        assert job["files"] == {Path(file.path).name: True for file in files(outputs)}
         assert (tmp_path / "sweep" / str(number) / ".hydra" / "overrides.yaml").is_file()
 
 

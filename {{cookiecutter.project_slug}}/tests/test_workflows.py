@@ -4,7 +4,13 @@ same inputs as the launcher's binding rule does for ``python x.py -m``."""
 import pytest
 
 from infra.binding import bind_inputs, plain
-from support.project import WORKFLOW_MODULES, WORKFLOW_NAMES, compose_config, workflow_of
+from support.project import (
+    WORKFLOW_MODULES,
+    WORKFLOW_NAMES,
+    compose_config,
+    hydra_job,
+    workflow_of,
+)
 
 
 def plain_inputs(values: dict) -> dict:
@@ -12,7 +18,7 @@ def plain_inputs(values: dict) -> dict:
 
 
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)
-def test_main_runs_the_workflow_on_the_inputs_the_launcher_binds(name, monkeypatch):
+def test_main_runs_the_workflow_on_the_inputs_the_launcher_binds(name, monkeypatch, tmp_path):
     module, workflow = WORKFLOW_MODULES[name], workflow_of(name)
     (attribute,) = [key for key, value in vars(module).items() if value is workflow]
     calls = []
@@ -22,7 +28,8 @@ def test_main_runs_the_workflow_on_the_inputs_the_launcher_binds(name, monkeypat
         return workflow(**inputs)
 
     monkeypatch.setattr(module, attribute, recorded)
-    module.main.__wrapped__(compose_config(name))
+    with hydra_job(name, output_dir=tmp_path) as config:
+        module.main.__wrapped__(config)
     (inputs,) = calls
     bound = bind_inputs(workflow, compose_config(name, hydra=True), {})
     assert plain_inputs(inputs) == plain_inputs(bound)

@@ -2,21 +2,43 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
+from flytekit.types.file import FlyteFile
 from hydra.experimental.callback import Callback
 
 
 class RecordJobReturns(Callback):
-    """Appends ``{"overrides", "status", "value"}`` per finished job to ``path``."""
+    """Appends ``{"overrides", "status", "value", "files"}`` per finished job to ``path``: the
+    value as ``shown``, and whether each file the value holds exists."""
 
     def __init__(self, path: str) -> None:
         self.path = Path(path)
 
     def on_job_end(self, config, job_return, **kwargs) -> None:
+        value = job_return._return_value
         record = {
             "overrides": list(job_return.overrides),
             "status": job_return.status.name,
-            "value": repr(job_return._return_value),
+            "value": shown(value),
+            "files": {Path(file.path).name: Path(file.path).is_file() for file in files(value)},
         }
         with self.path.open("a") as stream:
             stream.write(json.dumps(record) + "\n")
+
+
+def shown(value: Any) -> str:
+    """``repr(value)``, each file in it shown by its name alone: its folder differs per run."""
+    text = repr(value)
+    for file in files(value):
+        text = text.replace(repr(file), Path(file.path).name)
+    return text
+
+
+def files(value: Any) -> list[FlyteFile]:
+    """The files among a workflow's outputs."""
+    if isinstance(value, FlyteFile):
+        return [value]
+    if isinstance(value, tuple):
+        return [file for item in value for file in files(item)]
+    return []

@@ -3,13 +3,16 @@ listed, so a workflow, config, option or task a user adds is tested without edit
 
 import importlib
 import pkgutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
 from flytekit.core.base_task import PythonTask
 from flytekit.core.workflow import WorkflowBase
 from hydra import compose, initialize_config_dir
-from omegaconf import DictConfig, OmegaConf
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from infra.discovery import main_workflow, reachable
 
@@ -34,6 +37,13 @@ def workflow_modules() -> dict[str, ModuleType]:
 WORKFLOW_MODULES = workflow_modules()
 WORKFLOW_NAMES = sorted(WORKFLOW_MODULES)
 PRIMARY_CONFIGS = sorted(path.stem for path in CONF_DIR.glob("*.yaml"))
+# Configs added on the command line (`+experiment=<name>`, `+debug=<name>`) rather than chosen in
+# a defaults list: (group, option) for each file of these groups.
+ADDED_CONFIGS = sorted(
+    (group, path.stem)
+    for group in ("experiment", "debug")
+    for path in CONF_DIR.glob(f"{group}/*.yaml")
+)
 
 
 def workflow_of(name: str) -> WorkflowBase:
@@ -52,6 +62,20 @@ def compose_config(name: str, overrides=(), hydra: bool = False) -> DictConfig:
         return compose(config_name=name, overrides=list(overrides), return_hydra_config=hydra)
 
 
+@contextmanager
+def hydra_job(name: str, overrides=(), *, output_dir: Path) -> Iterator[DictConfig]:
+    """The config ``main`` gets from ``@hydra.main`` for a run with ``output_dir`` as its output
+    folder; Hydra's own settings (``HydraConfig.get()``) are those of that run in the block."""
+    settings = compose_config(name, overrides, hydra=True)
+    with open_dict(settings):
+        settings.hydra.runtime.output_dir = str(output_dir)
+    HydraConfig.instance().set_config(settings)
+    try:
+        yield compose_config(name, overrides)
+    finally:
+        HydraConfig.instance().cfg = None
+
+
 def groups_of(name: str) -> dict[str, list[str]]:
     """The config groups the primary config ``name`` selects, each with all its options (not
     ``shared``, whose one option adds to the config's top level rather than a node of its own)."""
@@ -61,6 +85,24 @@ def groups_of(name: str) -> dict[str, list[str]]:
         for group in config.hydra.runtime.choices
         if group in config and (CONF_DIR / group).is_dir()
     }
+
+
+def applies_to(group: str, option: str) -> list[str]:
+    """The workflows the config ``conf/<group>/<option>.yaml`` (``# @package _global_``) is
+    meant for: those whose primary config selects every group it overrides and has every
+    top-level key it sets (besides ``hydra``)."""
+    added = OmegaConf.load(CONF_DIR / group / f"{option}.yaml")
+    overridden = {
+        key.removeprefix("override /")
+        for entry in added.get("defaults", [])
+        for key in (entry if isinstance(entry, DictConfig) else {})
+    }
+    keys = set(added) - {"defaults", "hydra"}
+    return [
+        name
+        for name in PRIMARY_CONFIGS
+        if overridden <= set(groups_of(name)) and keys <= set(compose_config(name))
+    ]
 
 
 def group_sweep(name: str) -> list[str]:

@@ -16,7 +16,9 @@ from omegaconf import DictConfig
 
 from {{ cookiecutter.package_name }}.workflows import run
 from {{ cookiecutter.package_name }}.workflows.caching import CODE_CACHE
+from {{ cookiecutter.package_name }}.workflows.reports import save_report
 from {{ cookiecutter.package_name }}.workflows.tasks import (
+    Predictions,
     apply_overrides,
     predict_query,
     prepare_data,
@@ -40,20 +42,22 @@ def split_config(cfg: DictConfig) -> Parts:
 
 
 @workflow
-def pipeline(cfg: DictConfig, query: str, overrides: list[str]) -> list[float]:
-    """Train on the (overridden) config, then predict y for the query's x values."""
+def pipeline(cfg: DictConfig, query: str, overrides: list[str]) -> Predictions:
+    """Train on the (overridden) config, then predict y for the query's x values (and draw)."""
     parts = split_config(cfg=apply_overrides(cfg=cfg, overrides=overrides))
     data = prepare_data(cfg=parts.data)
     coefficients = train(cfg=parts.model, data=data)
-    return predict_query(coefficients=coefficients, query=query)
+    return predict_query(coefficients=coefficients, data=data, query=query)
 
 
 @hydra.main(config_path="../../../conf", config_name="extra_inputs", version_base="1.3")
-def main(cfg: DictConfig) -> list[float]:
-    """Run the workflow locally; ``query`` and ``overrides`` come from the config."""
-    predictions = pipeline(cfg=cfg, query=cfg.query, overrides=list(cfg.overrides))
-    log.info(f"predictions for {cfg.query!r}: {predictions}")
-    return predictions
+def main(cfg: DictConfig) -> Predictions:
+    """Run the workflow locally; ``query`` and ``overrides`` come from the config. Saves the
+    report in the output folder."""
+    result = pipeline(cfg=cfg, query=cfg.query, overrides=list(cfg.overrides))
+    log.info(f"predictions for {cfg.query!r}: {result.predictions}")
+    save_report(result.report)
+    return result
 
 
 if __name__ == "__main__":

@@ -12,10 +12,15 @@ import hydra
 from flytekit import task, workflow
 from omegaconf import DictConfig
 
-from {{ cookiecutter.package_name }}.metrics import Scores
 from {{ cookiecutter.package_name }}.workflows import run
 from {{ cookiecutter.package_name }}.workflows.caching import CODE_CACHE
-from {{ cookiecutter.package_name }}.workflows.tasks import evaluate, prepare_data, train
+from {{ cookiecutter.package_name }}.workflows.reports import save_report
+from {{ cookiecutter.package_name }}.workflows.tasks import (
+    Evaluation,
+    evaluate,
+    prepare_data,
+    train,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +40,8 @@ def split_config(cfg: DictConfig) -> Parts:
 
 
 @workflow
-def pipeline(cfg: DictConfig) -> Scores:
-    """Split the config, then prepare data, train and evaluate."""
+def pipeline(cfg: DictConfig) -> Evaluation:
+    """Split the config, then prepare data, train and evaluate (scores and report)."""
     parts = split_config(cfg=cfg)
     data = prepare_data(cfg=parts.data)
     coefficients = train(cfg=parts.model, data=data)
@@ -44,11 +49,12 @@ def pipeline(cfg: DictConfig) -> Scores:
 
 
 @hydra.main(config_path="../../../conf", config_name="multi_task", version_base="1.3")
-def main(cfg: DictConfig) -> Scores:
-    """Run the workflow locally on the composed config."""
-    scores = pipeline(cfg=cfg)
-    log.info(f"scores: {scores}")
-    return scores
+def main(cfg: DictConfig) -> Evaluation:
+    """Run the workflow locally on the composed config; save its report in the output folder."""
+    evaluation = pipeline(cfg=cfg)
+    log.info(f"scores: {evaluation.scores}")
+    save_report(evaluation.report)
+    return evaluation
 
 
 if __name__ == "__main__":

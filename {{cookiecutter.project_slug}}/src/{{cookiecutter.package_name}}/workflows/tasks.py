@@ -7,17 +7,34 @@ function it calls) re-runs that task.
 
 import logging
 import re
-from typing import cast
+from typing import NamedTuple, cast
 
 from flytekit import task
+from flytekit.types.file import FlyteFile
 from omegaconf import DictConfig, OmegaConf
 
 from {{ cookiecutter.package_name }}.data import Dataset, make_dataset
 from {{ cookiecutter.package_name }}.metrics import Scores, score
 from {{ cookiecutter.package_name }}.model import fit, predict
+from {{ cookiecutter.package_name }}.plots import fit_report
 from {{ cookiecutter.package_name }}.workflows.caching import CODE_CACHE
+from {{ cookiecutter.package_name }}.workflows.reports import publish_report
 
 log = logging.getLogger(__name__)
+
+
+class Evaluation(NamedTuple):
+    """A model's test-set scores, and its report: data, fit and residuals (reports.py)."""
+
+    scores: Scores
+    report: FlyteFile
+
+
+class Predictions(NamedTuple):
+    """The predictions for a query, and the report of the fit they come from."""
+
+    predictions: list[float]
+    report: FlyteFile
 
 
 @task(cache=CODE_CACHE)
@@ -42,21 +59,24 @@ def train(cfg: DictConfig, data: Dataset) -> list[float]:
     return coefficients
 
 
-@task(cache=CODE_CACHE)
-def evaluate(cfg: DictConfig, coefficients: list[float], data: Dataset) -> Scores:
-    """Score the model on the test samples."""
+@task(cache=CODE_CACHE, enable_deck=True, deck_fields=())
+def evaluate(cfg: DictConfig, coefficients: list[float], data: Dataset) -> Evaluation:
+    """Score the model on the test samples and draw its report."""
     scores = score(data.y_test, predict(coefficients, data.x_test), min_r2=cfg.min_r2)
     log.info(f"evaluate: {scores}")
-    return scores
+    drawing = fit_report(data, coefficients, heading=f"{scores}")
+    return Evaluation(scores, publish_report(drawing, title="evaluate"))
 
 
-@task(cache=CODE_CACHE)
-def predict_query(coefficients: list[float], query: str) -> list[float]:
-    """Predict y for the x values in ``query``, separated by spaces or commas."""
+@task(cache=CODE_CACHE, enable_deck=True, deck_fields=())
+def predict_query(coefficients: list[float], data: Dataset, query: str) -> Predictions:
+    """Predict y for the x values in ``query``, separated by spaces or commas; draw them."""
     try:
         xs = [float(value) for value in re.split(r"[\s,]+", query.strip())]
     except ValueError as error:
         message = f"query must be numbers separated by spaces or commas, got {query!r}"
         raise ValueError(message) from error
     log.info(f"predict_query: {len(xs)} values")
-    return predict(coefficients, xs)
+    predictions = predict(coefficients, xs)
+    drawing = fit_report(data, coefficients, heading=f"query {query!r}", query=xs)
+    return Predictions(predictions, publish_report(drawing, title="predict_query"))
