@@ -1,6 +1,7 @@
 """The end-of-sweep summary: one row per job (overrides, status, metrics, tasks run and cached,
 and in remote mode the execution, its console URL and phase), printed as a table and written
-beside the jobs as ``summary.json`` (for scripts) and ``summary.md`` (to read).
+beside the jobs as ``summary.json`` (for scripts), ``summary.md`` (to read) and, when the jobs
+have numbers to compare, ``chart.html`` (each metric across the jobs).
 
 A sweeper that launches in batches (Optuna) calls the launcher once per batch: each call adds
 its rows to the files, so they always list every job of the sweep so far.
@@ -12,9 +13,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra.sweep_chart import write_chart
+
 log = logging.getLogger(__name__)
 JSON_NAME = "summary.json"
 MARKDOWN_NAME = "summary.md"
+CHART_NAME = "chart.html"
 
 
 @dataclass
@@ -57,14 +61,26 @@ def write_summary(sweep_dir: Path, rows: list[Row]) -> list[Row]:
     every = [by_job[job] for job in sorted(by_job)]
     path.write_text(json.dumps([asdict(row) for row in every], indent=2, default=str) + "\n")
     (sweep_dir / MARKDOWN_NAME).write_text(markdown_table(every) + "\n")
-    # A chart of the metrics across jobs is drawn from `every` here, beside the tables.
+    numbers = [
+        name
+        for name in dict.fromkeys(name for row in every for name in row.metrics)
+        if any(_is_number(row.metrics.get(name)) for row in every)
+    ]
+    if numbers:
+        write_chart([{"job": row.job, **row.metrics} for row in every], numbers, sweep_dir / CHART_NAME)
     return every
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def log_summary(sweep_dir: Path, rows: list[Row], total: int) -> None:
     """Print this launch's rows as a table, and where the summary of all ``total`` jobs is."""
     log.info(f"Summary of {len(rows)} job(s):\n{markdown_table(rows)}")
-    log.info(f"Summary of all {total} job(s): {sweep_dir / MARKDOWN_NAME} and {JSON_NAME}")
+    log.info(
+        f"Summary of all {total} job(s): {sweep_dir / MARKDOWN_NAME}, {JSON_NAME} and {CHART_NAME}"
+    )
 
 
 def markdown_table(rows: list[Row]) -> str:

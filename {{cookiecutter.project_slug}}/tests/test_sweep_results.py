@@ -78,3 +78,18 @@ def test_the_sweep_dir_holds_a_summary_of_every_job(runs):
         assert f"| {row['job']} | {' '.join(row['overrides'])} | COMPLETED |" in table
     assert f"Summary of all {len(JOBS)} job(s): {sweep_dir / 'summary.md'}" in outputs[1]
     assert table.splitlines()[0] in outputs[1]  # the table is printed, too
+
+
+def test_the_sweep_dir_holds_a_chart_of_each_number_across_the_jobs(runs):
+    _, _, sweep_dir = runs
+    rows = json.loads((sweep_dir / "summary.json").read_text())
+    chart = (sweep_dir / "chart.html").read_text()
+    numbers = {
+        name
+        for row in rows
+        for name, value in row["metrics"].items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
+    assert numbers
+    for name in numbers:
+        assert f">{name}<" in chart  # each number's chart has its title
