@@ -17,7 +17,7 @@ from infra.resources import parse_quantity
 from infra.task_settings import find_task, short_name, task_settings
 from support.flyteadmin import serving
 from support.packages import read_package
-from support.project import WORKFLOW_NAMES, tasks_of, workflow_of
+from support.project import ROOT, WORKFLOW_NAMES, tasks_of, workflow_of
 from support.scripts import run_workflow_script
 from support.settings import REPO
 
@@ -51,7 +51,7 @@ def primary_config(folder: Path, tasks: dict) -> list[str]:
     return [f"--config-dir={folder}", "--config-name=gpu"]
 
 
-def package(tmp_path: Path, tasks: dict, succeed: bool = True) -> tuple[str, Path]:
+def package(tmp_path: Path, tasks: dict, *overrides: str, succeed: bool = True) -> tuple[str, Path]:
     """``python <NAME>.py -m`` in package mode with ``tasks``: its output and package folder."""
     folder = tmp_path / "dist"
     output = run_workflow_script(
@@ -62,6 +62,7 @@ def package(tmp_path: Path, tasks: dict, succeed: bool = True) -> tuple[str, Pat
         f"hydra.launcher.version={VERSION}",
         f"hydra.launcher.package_dir={folder}",
         f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        *overrides,
         cwd=tmp_path,
         succeed=succeed,
     )
@@ -70,10 +71,16 @@ def package(tmp_path: Path, tasks: dict, succeed: bool = True) -> tuple[str, Pat
 
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory):
-    """The package's task templates by name and its manifest, with and without ``SETTINGS``."""
+    """The package's task templates by name and its manifest, with ``SETTINGS`` (all in the
+    primary config but one, added on the command line as the docs show) and without."""
+    in_config = {
+        **SETTINGS,
+        "limits": {k: v for k, v in SETTINGS["limits"].items() if k != "memory"},
+    }
+    memory = f"+hydra.launcher.tasks.{SHORT}.limits.memory={SETTINGS['limits']['memory']}"
     packages = {}
-    for label, tasks in (("with", {SHORT: SETTINGS}), ("without", {})):
-        _, folder = package(tmp_path_factory.mktemp(label), tasks)
+    for label, tasks, overrides in (("with", {SHORT: in_config}, [memory]), ("without", {}, [])):
+        _, folder = package(tmp_path_factory.mktemp(label), tasks, *overrides)
         manifest = yaml.safe_load((folder / f"{NAME}-{VERSION}.json").read_text())
         specs = read_package(folder / manifest["package"])["1"]
         packages[label] = ({spec.template.id.name: spec for spec in specs}, manifest)
@@ -188,6 +195,32 @@ def test_a_local_run_ignores_them_and_returns_what_it_returns_without(tmp_path):
     (plain,) = local_run(tmp_path / "without", {})
     assert job["status"] == plain["status"] == "COMPLETED"
     assert job["value"] == plain["value"]
+
+
+def launcher_yaml_example() -> dict:
+    """The GPU example commented in conf/hydra/launcher/flyte.yaml, uncommented."""
+    lines = (ROOT / "conf/hydra/launcher/flyte.yaml").read_text().splitlines()
+    start = next(n for n, line in enumerate(lines) if "A GPU example:" in line) + 1
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("#   "):
+            break
+        block.append(line.removeprefix("#   "))
+    return yaml.safe_load("\n".join(block))
+
+
+def test_the_launcher_configs_gpu_example_is_accepted_as_it_is_written():
+    example = launcher_yaml_example()
+    images = {"default": IMAGES["default"]}
+    images |= {name: f"{image['repository']}:v1" for name, image in example["images"].items()}
+    for key, config in example["tasks"].items():
+        (name,) = [n for n in WORKFLOW_NAMES if key in {short_name(t) for t in tasks_of(n)}][:1]
+        (task_named,) = [t for t in tasks_of(name) if short_name(t) == key]
+        settings = task_settings(workflow_of(name), {key: config}, images)
+        assert list(settings) == [task_named.name]
+        applied = settings[task_named.name]
+        assert applied.resources.limits.gpu == str(config["limits"]["gpu"])
+        assert applied.image == images[config["image"]]
 
 
 # Bad values of each kind, as a user might write them, and what the error must say.
