@@ -191,7 +191,7 @@ def _checked_resources(
     own = getattr(task, "resources", None)
     own_spec = own if isinstance(own, ResourceSpec) else ResourceSpec(Resources(), Resources())
     sides = {
-        side: _merged(task, key, side, getattr(config, side), getattr(own_spec, side))
+        side: _merged(key, side, getattr(config, side), getattr(own_spec, side))
         for side in ("requests", "limits")
     }
     check_resources(task.name, sides["requests"], sides["limits"])
@@ -211,7 +211,7 @@ def _checked_resources(
 
 
 def _merged(
-    task: PythonTask, key: str | None, side: str, config: ResourcesConfig, own: Resources
+    key: str | None, side: str, config: ResourcesConfig, own: Resources
 ) -> dict[str, Setting]:
     """One side (requests or limits) of a task's resources, each with where it was set."""
     merged = {}

@@ -10,16 +10,25 @@ from pathlib import Path
 import pytest
 import yaml
 from flyteidl.core import tasks_pb2
-from flytekit import task
+from flytekit import Resources, task, workflow
+from flytekit.core.resources import ResourceSpec
+from flytekit.models.task import TaskSpec
 
 from infra.errors import LauncherError
 from infra.resources import parse_quantity
-from infra.task_settings import find_task, short_name, task_settings
+from infra.serialization import registrable_entities, serialization_settings
+from infra.task_settings import (
+    TaskSettings,
+    find_task,
+    short_name,
+    task_settings,
+    with_task_settings,
+)
 from support.flyteadmin import serving
 from support.packages import read_package
 from support.project import ROOT, WORKFLOW_NAMES, tasks_of, workflow_of
 from support.scripts import run_workflow_script
-from support.settings import REPO
+from support.settings import REPO, settings_with
 
 # The workflow with the most tasks, and the last of its tasks whose function name is its own.
 NAME = max(WORKFLOW_NAMES, key=lambda name: len(tasks_of(name)))
@@ -304,6 +313,36 @@ def test_a_short_name_two_tasks_share_is_refused_naming_both():
     assert f"hydra.launcher.tasks.{SHORT} is ambiguous" in str(raised.value)
     assert str(sorted([TASK.name, twin.name])) in str(raised.value)
     assert find_task(TASK.name, [*TASKS, twin], "pipeline") is TASK  # the full name is not
+
+
+@task(requests=Resources(cpu="4"), limits=Resources(cpu="2"))
+def greedy() -> None:
+    """A task whose own requests exceed its limits."""
+
+
+@workflow
+def greedy_pipeline() -> None:
+    greedy()
+
+
+def test_a_tasks_own_resources_are_checked_and_config_merges_resource_by_resource():
+    with pytest.raises(LauncherError) as raised:
+        task_settings(greedy_pipeline, {}, IMAGES)
+    assert f"task {greedy.name}: @task requests.cpu='4' is more than @task limits.cpu='2'" in str(
+        raised.value
+    )
+    settings = task_settings(greedy_pipeline, {"greedy": {"limits": {"cpu": 8}}}, IMAGES)
+    assert settings[greedy.name].resources == ResourceSpec(
+        requests=Resources(cpu="4"), limits=Resources(cpu="8")
+    )
+
+
+def test_settings_that_change_nothing_leave_every_template_as_flytekit_made_it():
+    serialization = serialization_settings(settings_with(), VERSION, IMAGES)
+    for name in WORKFLOW_NAMES:
+        entities = registrable_entities(workflow_of(name), [], serialization, {})
+        for spec in [e for e in entities if isinstance(e, TaskSpec)]:
+            assert with_task_settings(spec, TaskSettings()) == spec
 
 
 def test_a_task_named_twice_is_refused():
