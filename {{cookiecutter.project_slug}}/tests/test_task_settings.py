@@ -11,6 +11,7 @@ import pytest
 import yaml
 from flyteidl.core import tasks_pb2
 from flytekit import Resources, task, workflow
+from flytekit.core.base_task import PythonTask
 from flytekit.core.resources import ResourceSpec
 from flytekit.models.task import TaskSpec
 
@@ -297,7 +298,7 @@ def test_an_unknown_task_is_refused_listing_the_workflows_tasks():
     assert str(sorted({short_name(t) for t in TASKS})) in str(raised.value)
 
 
-def twin_of(original) -> object:
+def twin_of(original: PythonTask) -> PythonTask:
     """A task of this test module with the same function name as ``original``."""
 
     def twin() -> None: ...
