@@ -73,6 +73,31 @@ class NotificationConfig:
 
 
 @dataclass
+class ResourcesConfig:
+    """Kubernetes quantities: cpu ``2`` or ``500m``, memory ``4Gi``, gpu ``1``,
+    ephemeral_storage ``10Gi``; checked as flyteadmin checks them (infra/resources.py)."""
+
+    cpu: str | None = None
+    memory: str | None = None
+    gpu: str | None = None
+    ephemeral_storage: str | None = None
+
+
+@dataclass
+class TaskConfig:
+    """How one task runs on a cluster; unset fields keep what its ``@task`` says, and local runs
+    ignore all of it. Keyed by the task's function name, e.g. ``train`` (infra/task_settings.py).
+    """
+
+    requests: ResourcesConfig = field(default_factory=ResourcesConfig)
+    limits: ResourcesConfig = field(default_factory=ResourcesConfig)
+    retries: int | None = None  # retries after a failure: 0 or more
+    timeout: str | None = None  # seconds (3600), or hours, minutes, seconds: "1h30m", "90s"
+    interruptible: bool | None = None  # may run on spot / preemptible nodes
+    image: str | None = None  # the name of one of hydra.launcher.images, e.g. gpu
+
+
+@dataclass
 class LauncherConfig:
     """Everything the launcher needs; the README's "On a Flyte cluster" shows it in use."""
 
@@ -103,3 +128,5 @@ class LauncherConfig:
     package_dir: str = "dist/flyte"  # where mode=package writes the .tgz and its manifest
     # Keys whose ${oc.env:...} values may be stored in launch plans (infra/env_values.py)
     allow_env_in_launch_plans: list[str] = field(default_factory=list)
+    # Per task: a TaskConfig, checked at launch (typed values could not be added with `+`)
+    tasks: dict[str, Any] = field(default_factory=dict)

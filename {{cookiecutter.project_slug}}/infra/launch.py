@@ -1,5 +1,6 @@
 """What a package or a cluster launch registers, worked out offline and checked before any
-image build or network call: the workflow, each job's inputs and launch plan, version, images."""
+image build or network call: the workflow, each job's inputs and launch plan, version, images,
+per-task settings."""
 
 from dataclasses import dataclass
 from types import ModuleType
@@ -14,6 +15,7 @@ from infra.launch_plans import cron_schedule, job_launch_plan
 from infra.notifications import notifications
 from infra.settings import launch_version
 from infra.sweep import Job, Sweep, load_jobs
+from infra.task_settings import TaskSettings, task_settings
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Launch:
     launch_plans: dict[int, LaunchPlan]
     version: str
     images: dict[str, str]
+    tasks: dict[str, TaskSettings]  # by task name: hydra.launcher.tasks, checked
 
 
 def prepare_launch(sweep: Sweep) -> Launch:
@@ -42,4 +45,6 @@ def prepare_launch(sweep: Sweep) -> Launch:
     launch_plans = {
         job.idx: job_launch_plan(workflow, job.literals, schedule, alerts) for job in jobs
     }
-    return Launch(module, workflow, jobs, launch_plans, version, image_refs(settings, version))
+    images = image_refs(settings, version)
+    tasks = task_settings(workflow, settings.tasks, images)
+    return Launch(module, workflow, jobs, launch_plans, version, images, tasks)

@@ -3,14 +3,17 @@
 ``<package_dir>/<workflow module>-<version>.tgz`` is a Flyte package in the layout ``pyflyte
 package`` writes: one protobuf file per task (``*_1.pb``), workflow (``*_2.pb``) and launch plan
 (``*_3.pb``), which ``flytectl register files`` accepts. Beside it, a ``.json`` manifest lists
-the version, the images and each job's launch plan with its inputs.
+the version, the images, each task's image, resources, retries, timeout and interruptible, and
+each job's launch plan with its inputs.
 """
 
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from flytekit.models.task import TaskSpec
 from flytekit.tools.repo import package
 from hydra.core.utils import JobReturn
 
@@ -18,10 +21,11 @@ from infra.binding import plain
 from infra.config import LauncherConfig
 from infra.discovery import source_root
 from infra.launch import Launch, prepare_launch
-from infra.serialization import registrable_entities, serialization_settings
+from infra.serialization import Registrable, registrable_entities, serialization_settings
 from infra.shipping import fast_package_options
 from infra.summary import JobResult
 from infra.sweep import Sweep, run_jobs
+from infra.task_settings import template_settings
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +35,9 @@ def launch_package(sweep: Sweep) -> list[JobReturn]:
     settings = sweep.settings
     launch = prepare_launch(sweep)
     serialization = serialization_settings(settings, launch.version, launch.images)
-    entities = registrable_entities(launch.workflow, launch.launch_plans.values(), serialization)
+    entities = registrable_entities(
+        launch.workflow, launch.launch_plans.values(), serialization, launch.tasks
+    )
     folder = Path(settings.package_dir)
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{launch.module.__name__.rpartition('.')[2]}-{launch.version}"
@@ -44,13 +50,15 @@ def launch_package(sweep: Sweep) -> list[JobReturn]:
     )
     manifest = folder / f"{stem}.json"
     manifest.write_text(
-        json.dumps(manifest_of(launch, settings, output), indent=2, default=str) + "\n"
+        json.dumps(manifest_of(launch, settings, output, entities), indent=2, default=str) + "\n"
     )
     log.info(f"Wrote {output} and {manifest}: {len(entities)} entities, version {launch.version}")
     return run_jobs(sweep, launch.jobs, lambda job: JobResult(launch.launch_plans[job.idx].name))
 
 
-def manifest_of(launch: Launch, settings: LauncherConfig, output: Path) -> dict[str, Any]:
+def manifest_of(
+    launch: Launch, settings: LauncherConfig, output: Path, entities: Sequence[Registrable]
+) -> dict[str, Any]:
     """What the package holds, for people and scripts: register it, then run its launch plans."""
     return {
         "package": output.name,
@@ -59,6 +67,11 @@ def manifest_of(launch: Launch, settings: LauncherConfig, output: Path) -> dict[
         "version": launch.version,
         "workflow": launch.workflow.name,
         "images": launch.images,
+        "tasks": {
+            entity.template.id.name: template_settings(entity)
+            for entity in entities
+            if isinstance(entity, TaskSpec)
+        },
         "launch_plans": [
             {
                 "name": launch.launch_plans[job.idx].name,

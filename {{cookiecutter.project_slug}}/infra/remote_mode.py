@@ -81,7 +81,9 @@ def register_launch(remote: FlyteRemote, launch: Launch, settings: LauncherConfi
     """Upload the source (fast registration), register everything, switch schedules on."""
     source = upload_source(remote, source_root(launch.module)) if settings.fast_register else None
     serialization = serialization_settings(settings, launch.version, launch.images, source)
-    entities = registrable_entities(launch.workflow, launch.launch_plans.values(), serialization)
+    entities = registrable_entities(
+        launch.workflow, launch.launch_plans.values(), serialization, launch.tasks
+    )
     registered = register(remote, entities, serialization)
     if settings.schedule.cron is not None:
         jobs = {launch_plan.name for launch_plan in launch.launch_plans.values()}

@@ -1,10 +1,11 @@
-"""Tasks, workflows and launch plans as flyteadmin takes them, made with flytekit's serializer.
+"""Tasks, workflows and launch plans as flyteadmin takes them, made with flytekit's serializer,
+with the per-task settings of ``hydra.launcher.tasks`` applied to the task templates.
 
 Package and remote mode register exactly this list, so a package shows what a launch would send.
 """
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TypeAlias
 
 from flytekit import LaunchPlan
@@ -18,6 +19,7 @@ from flytekit.tools.translator import get_serializable
 
 from infra.config import LauncherConfig
 from infra.images import DEFAULT_IMAGE
+from infra.task_settings import TaskSettings, with_task_settings
 
 # What flyteadmin registers. An alias Python 3.10 can read: `type X = ...` is 3.12 only.
 Registrable: TypeAlias = TaskSpec | WorkflowSpec | LaunchPlanModel  # noqa: UP040
@@ -47,10 +49,14 @@ def serialization_settings(
 
 
 def registrable_entities(
-    workflow: WorkflowBase, launch_plans: Iterable[LaunchPlan], settings: SerializationSettings
+    workflow: WorkflowBase,
+    launch_plans: Iterable[LaunchPlan],
+    settings: SerializationSettings,
+    tasks: Mapping[str, TaskSettings],
 ) -> list[Registrable]:
     """Every task and sub-workflow the workflow reaches, the workflow, its default launch plan
-    (what ``pyflyte register`` adds) and ``launch_plans``; each entity after what it uses."""
+    (what ``pyflyte register`` adds) and ``launch_plans``; each entity after what it uses. Each
+    task named in ``tasks`` (infra/task_settings.py) gets its settings."""
     default_launch_plan = LaunchPlan.get_default_launch_plan(
         FlyteContextManager.current_context(), workflow
     )
@@ -58,10 +64,19 @@ def registrable_entities(
     for entity in [workflow, default_launch_plan, *launch_plans]:
         get_serializable(serialized, settings, entity)
     return [
-        _sorted_upstream(entity) if isinstance(entity, WorkflowSpec) else entity
+        _finished(entity, tasks)
         for entity in serialized.values()
         if isinstance(entity, Registrable)
     ]
+
+
+def _finished(entity: Registrable, tasks: Mapping[str, TaskSettings]) -> Registrable:
+    """A serialized entity as it is registered."""
+    if isinstance(entity, WorkflowSpec):
+        return _sorted_upstream(entity)
+    if isinstance(entity, TaskSpec) and entity.template.id.name in tasks:
+        return with_task_settings(entity, tasks[entity.template.id.name])
+    return entity
 
 
 def _sorted_upstream(spec: WorkflowSpec) -> WorkflowSpec:

@@ -17,10 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from flyteidl.admin import launch_plan_pb2, task_pb2, workflow_pb2
 
 from infra.binding import CONFIG_INPUT, plain
 from support.literals import decoded
+from support.packages import read_package
 from support.project import (
     WORKFLOW_NAMES,
     WORKFLOWS_DIR,
@@ -34,29 +34,9 @@ from support.scripts import run_workflow_script
 VERSION = "pkg-1"
 # The placeholder flytectl fills in, spelled so that cookiecutter's Jinja leaves it alone.
 REMOTE_PACKAGE_PATH = "{" * 2 + " .remote_package_path " + "}" * 2
-KINDS = {"1": task_pb2.TaskSpec, "2": workflow_pb2.WorkflowSpec, "3": launch_plan_pb2.LaunchPlan}
 FAST = WORKFLOW_NAMES[0]  # also packaged with fast registration
 # A line of `pyflyte register --dry-run`: what it would register.
 DRY_RUN_LINE = re.compile(r"(Task|Workflow|Launch Plan): (\S+) \(Dry run Mode\)")
-
-
-def read_package(path: Path) -> dict[str, list]:
-    """The package's protobufs by kind ("1" tasks, "2" workflows, "3" launch plans); any other
-    members (the source archive of fast registration) under "files"."""
-    entities: dict[str, list] = {"1": [], "2": [], "3": [], "files": []}
-    with tarfile.open(path) as tar:
-        members = {member.name: tar.extractfile(member).read() for member in tar.getmembers()}
-    protobufs = sorted((name for name in members if name.endswith(".pb")), key=_index)
-    for name in protobufs:
-        kind = name.removesuffix(".pb").rpartition("_")[2]
-        entities[kind].append(KINDS[kind].FromString(members[name]))
-    entities["files"] = [(name, data) for name, data in members.items() if name not in protobufs]
-    return entities
-
-
-def _index(name: str) -> int:
-    """The registration order a package file name starts with."""
-    return int(name.partition("_")[0])
 
 
 def package(root: Path, name: str, *overrides: str) -> tuple[dict, dict]:
