@@ -32,7 +32,16 @@ FREE_TEXTS = [
     "key: value # not a comment, - [x](y) *z* _w_ <b> &amp; |t| ${oc.env:HOME} `c`",
     "Ünïcödé ☃ 日本語 🚀 👩‍👩‍👧 (ZWJ) a\u00a0b",
 ]
-LINE = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=200)
+# One line of text the hook must take: any character but controls, line breaks and surrogates,
+# the bidi controls that hide text, and Unicode's noncharacters (U+FDD0..U+FDEF, U+xFFFE/F).
+SHOWN_CHARACTERS = st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")).filter(
+    lambda char: (
+        char not in pre_gen().BIDI_CONTROLS
+        and not 0xFDD0 <= ord(char) <= 0xFDEF
+        and ord(char) & 0xFFFE != 0xFFFE
+    )
+)
+LINE = st.text(SHOWN_CHARACTERS, max_size=200)
 JINJA_TEXT = st.lists(
     st.sampled_from(["{{", "}}", "{%", "%}", "{#", "#}", "raw", "endraw", "'", '"', "\\", "\n"])
     | st.text(st.characters(exclude_categories=())),  # lone surrogates included
