@@ -39,6 +39,7 @@ EXPECTED_FILES = {
     "infra/__init__.py",
     "infra/binding.py",
     "infra/builders.py",
+    "infra/compositions.py",
     "infra/config.py",
     "infra/connection.py",
     "infra/discovery.py",

@@ -14,6 +14,7 @@ from hydra.types import HydraContext
 from omegaconf import DictConfig, open_dict
 
 from infra.binding import bind_inputs, to_literals
+from infra.compositions import composed_once
 from infra.config import LauncherConfig
 
 log = logging.getLogger(__name__)
@@ -46,13 +47,14 @@ class Job:
 def load_jobs(sweep: Sweep, workflow: WorkflowBase) -> list[Job]:
     """Compose every job's config and convert its inputs to Flyte literals.
 
-    Done for all jobs before anything else, so a bad config in any job fails fast.
+    Done for all jobs before anything else, so a bad config in any job fails fast. The configs
+    are those the sweeper composed to check the batch, not composed again (infra/compositions.py).
     """
     jobs = []
-    loader = sweep.hydra_context.config_loader
+    loader = composed_once(sweep.hydra_context)
     for offset, overrides in enumerate(sweep.job_overrides):
         idx = sweep.initial_job_idx + offset
-        job_config = loader.load_sweep_config(sweep.config, list(overrides))
+        job_config = loader.take(sweep.config, list(overrides))
         with open_dict(job_config):
             job_config.hydra.job.id = f"{job_config.hydra.job.name}_{idx}"
             job_config.hydra.job.num = idx
@@ -68,7 +70,6 @@ def run_jobs(sweep: Sweep, jobs: Sequence[Job], function: Callable[[Job], Any]) 
     returns = []
     for job in jobs:
         log.info(f"\t#{job.idx} : {' '.join(job.overrides)}")
-        HydraConfig.instance().set_config(job.config)
 
         def task_function(_config: DictConfig, job: Job = job) -> Any:
             return function(job)
