@@ -75,6 +75,7 @@ EXPECTED_FILES = {
     "src/demand_forecast/workflows/tasks.py",
     "tests/conftest.py",
     "tests/support/__init__.py",
+    "tests/support/compositions.py",
     "tests/support/flyteadmin.py",
     "tests/support/job_returns.py",
     "tests/support/literals.py",
