@@ -173,6 +173,13 @@ class Project:
     def workflow(self, name: str) -> Path:
         return self.root / "src" / PACKAGE / "workflows" / f"{name}.py"
 
+    def byte_compiled(self) -> str:
+        """Whether the venv's packages hold bytecode (``.pyc``): checked right after the install,
+        before any run could write it, so it says whether the install compiled them."""
+        site = next((self.root / ".venv" / "lib").glob("python*/site-packages"), None)
+        compiled = site is not None and any((site / "hydra" / "__pycache__").glob("*.pyc"))
+        return "yes" if compiled else "no"
+
     def versions(self) -> dict[str, str]:
         """Versions of the packages that matter, as installed in the project's venv."""
         code = (
@@ -225,6 +232,7 @@ class Context:
     log: Callable[[str], None]
     _project: Project | None = None
     _bare_python: Path | None = None
+    compiled_at_install: str = "not checked (no benchmark installed the project)"
     setup_notes: list[str] = field(default_factory=list)
 
     @property
@@ -239,6 +247,7 @@ class Context:
             root, _ = bake(self.work / "project")
             install = make_install(root)
             self._project = Project(root)
+            self.compiled_at_install = self._project.byte_compiled()
             self.setup_notes.append(
                 f"The work project (default answers) installed with `make install` in "
                 f"{seconds(install.wall)}, untimed: it warms uv's cache."

@@ -37,6 +37,8 @@ def machine() -> dict[str, str]:
         "Cores": str(os.cpu_count()),
         "RAM": memory,
         "OS": f"{os_name}, kernel {platform.release()}",
+        "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE") or "unset",
+        "uv on PATH": shutil.which("uv") or "no (the template's .venv/bin/uv was used)",
     }
 
 

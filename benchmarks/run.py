@@ -103,6 +103,7 @@ def versions(ctx: Context) -> dict[str, str]:
     return {
         "Python (project venv)": installed.get("python", "?"),
         **{name: installed.get(name, "?") for name in names},
+        "Project venv byte-compiled at install": ctx.compiled_at_install,
         **machine.tool_versions(uv_executable()),
     }
 

@@ -73,13 +73,24 @@ def test_smoke_run_of_the_workflow_benchmarks(tmp_path):
     assert cache["evaluate.min_r2=0.5 changed"] == "tasks executed: 1 (evaluate)"
     packaging = [row[0] for row in rows(markdown, "Packaging")]
     assert packaging[-1] == "pyflyte package (all workflows)"
-    sweep = [row[0] for row in rows(markdown, "Sweep scaling")]
-    assert sweep == [
+    sweep = rows(markdown, "Sweep scaling")
+    assert [row[0] for row in sweep] == [
+        "local mode vs basic launcher, 1 job(s)",
+        "local mode vs basic launcher, 2 job(s)",
         "package, 1 job(s)",
-        "package, 4 job(s)",
+        "package, 2 job(s)",
+        "package, each job past 1",
         "remote, 1 job(s)",
-        "remote, 4 job(s)",
+        "remote, 2 job(s)",
     ]
+    assert all(re.fullmatch(r"[\d.]+x basic", row[2]) for row in sweep[:2])
+    assert all("goal <= 1.00x basic: " in row[3] for row in sweep[:2])
+    assert all(re.fullmatch(r"\d+ ms/job", row[2]) for row in sweep[2:4])
+    assert all(re.match(r"peak RSS \d+ MB; ", row[3]) for row in sweep[2:4])
+    assert "goal < 80 ms/job: " in sweep[3][3]
+    settings = ("PYTHONDONTWRITEBYTECODE", "uv on PATH", "Project venv byte-compiled at install")
+    for setting in settings:
+        assert re.search(rf"^\| {setting} \| .+ \|$", markdown, re.M), setting
 
 
 def test_unknown_benchmark_is_refused(tmp_path):

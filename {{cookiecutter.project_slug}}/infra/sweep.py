@@ -15,6 +15,7 @@ from hydra.types import HydraContext
 from omegaconf import DictConfig, open_dict
 
 from infra.binding import bind_inputs, to_literals
+from infra.compositions import composed_once
 from infra.config import LauncherConfig
 from infra.errors import LauncherError
 from infra.metric import Metric, scalars
@@ -50,13 +51,14 @@ class Job:
 def load_jobs(sweep: Sweep, workflow: WorkflowBase) -> list[Job]:
     """Compose every job's config and convert its inputs to Flyte literals.
 
-    Done for all jobs before anything else, so a bad config in any job fails fast.
+    Done for all jobs before anything else, so a bad config in any job fails fast. The configs
+    are those the sweeper composed to check the batch, not composed again (infra/compositions.py).
     """
     jobs = []
-    loader = sweep.hydra_context.config_loader
+    loader = composed_once(sweep.hydra_context)
     for offset, overrides in enumerate(sweep.job_overrides):
         idx = sweep.initial_job_idx + offset
-        job_config = loader.load_sweep_config(sweep.config, list(overrides))
+        job_config = loader.take(sweep.config, list(overrides))
         with open_dict(job_config):
             job_config.hydra.job.id = f"{job_config.hydra.job.name}_{idx}"
             job_config.hydra.job.num = idx
@@ -81,7 +83,6 @@ def run_jobs(
     for job in jobs:
         row = Row(job.idx, job.overrides)
         rows.append(row)
-        HydraConfig.instance().set_config(job.config)
 
         def task_function(_config: DictConfig, job: Job = job, row: Row = row) -> Any:
             log.info(f"#{job.idx} : {' '.join(job.overrides)}")

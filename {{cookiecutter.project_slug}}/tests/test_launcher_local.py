@@ -55,6 +55,55 @@ def test_a_local_sweep_returns_each_jobs_workflow_outputs(name, tmp_path):
         assert (tmp_path / "sweep" / str(number) / ".hydra" / "overrides.yaml").is_file()
 
 
+def sweep_with(launcher: str, name: str, sweep: list[str], tmp_path) -> tuple[int, list[Path]]:
+    """A multirun of ``name`` with ``launcher`` (``basic``: Hydra's; else the project's, local
+    mode): how many configs Hydra composed during it, and the job folders."""
+    folder = tmp_path / launcher
+    run_workflow_script(
+        name,
+        "-m",
+        "hydra/launcher=basic" if launcher == "basic" else "hydra.launcher.mode=local",
+        *sweep,
+        f"hydra.sweep.dir={folder}",
+        "+hydra.callbacks.count._target_=support.compositions.CountCompositions",
+        f"+hydra.callbacks.count.path={tmp_path / 'compositions'}",
+        cwd=tmp_path,
+    )
+    jobs = sorted((path for path in folder.iterdir() if path.is_dir()), key=lambda p: int(p.name))
+    return int((tmp_path / "compositions").read_text()), jobs
+
+
+def hydra_node(job: Path, sweep_dir: Path) -> DictConfig:
+    """A job's saved ``hydra`` node without what names its launcher or sweep folder."""
+    node = OmegaConf.load(job / ".hydra" / "hydra.yaml").hydra
+    for parent, key in [
+        (node, "launcher"),
+        (node.overrides, "hydra"),
+        (node.sweep, "dir"),
+        (node.job, "id"),
+        (node.runtime.choices, "hydra/launcher"),
+    ]:
+        parent.pop(key)
+    node.runtime.output_dir = str(Path(node.runtime.output_dir).relative_to(sweep_dir))
+    return node
+
+
+def test_each_sweep_job_is_composed_once_into_the_config_hydras_launcher_gives_it(tmp_path):
+    name = next(name for name in WORKFLOW_NAMES if group_sweep(name))
+    sweep = [*group_sweep(name), "+hydra.job.env_set.SEED=${hydra:job.num}"]
+    basic_compositions, basic_jobs = sweep_with("basic", name, sweep, tmp_path)
+    compositions, jobs = sweep_with("flyte", name, sweep, tmp_path)
+    assert len(jobs) == len(basic_jobs) > 1
+    assert basic_compositions == 2 * len(jobs)  # Hydra's launcher composes each job again
+    assert compositions == len(jobs)
+    for number, (job, basic_job) in enumerate(zip(jobs, basic_jobs, strict=True)):
+        for saved in (".hydra/config.yaml", ".hydra/overrides.yaml"):
+            assert (job / saved).read_text() == (basic_job / saved).read_text()
+        assert hydra_node(job, tmp_path / "flyte") == hydra_node(basic_job, tmp_path / "basic")
+        saved_job = OmegaConf.load(job / ".hydra" / "hydra.yaml").hydra.job
+        assert (saved_job.num, saved_job.id) == (number, f"{name}_{number}")
+
+
 def test_the_shim_does_not_import_flytekit():
     code = (
         "import sys, importlib, pkgutil, hydra_plugins\n"

@@ -31,6 +31,9 @@ class FlyteLauncher(Launcher):
     def setup(
         self, *, hydra_context: HydraContext, task_function: Callable, config: DictConfig
     ) -> None:
+        from infra.compositions import composed_once
+
+        composed_once(hydra_context)  # the sweeper's check then composes each job for the launch
         self.hydra_context = hydra_context
         self.task_function = task_function
         self.config = config
