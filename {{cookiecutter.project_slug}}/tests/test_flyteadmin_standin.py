@@ -41,7 +41,7 @@ def entities(settings_of) -> list:
     serialization = serialization_settings(settings, VERSION, images)
     literals = to_literals(WORKFLOW, bind_inputs(WORKFLOW, compose_config(NAME), {}))
     job = job_launch_plan(WORKFLOW, literals)
-    return registrable_entities(WORKFLOW, [job], serialization)
+    return registrable_entities(WORKFLOW, [job], serialization, {})
 
 
 @pytest.fixture
