@@ -57,7 +57,9 @@ def unknown_keys(node: DictConfig, schema: type, prefix: str) -> list[str]:
         key = str(key)
         full_key = f"{prefix}.{key}"
         if key not in types:
-            problems.append(line(full_key, f"must be a setting: one of {', '.join(names)}", node[key]))
+            problems.append(
+                line(full_key, f"must be a setting: one of {', '.join(names)}", node[key])
+            )
             continue
         value = node[key]
         if isinstance(value, DictConfig):
@@ -66,18 +68,23 @@ def unknown_keys(node: DictConfig, schema: type, prefix: str) -> list[str]:
 
 
 def _nested_unknown_keys(node: DictConfig, field_type: object, prefix: str) -> list[str]:
-    """Unknown keys of a nested dataclass setting, or of each value of a ``dict[str, <dataclass>]``."""
-    if dataclasses.is_dataclass(field_type):
-        return unknown_keys(node, typing.cast(type, field_type), prefix)
+    """Unknown keys of a nested setting, or of each value of a ``dict[str, <settings>]``."""
+    if _is_settings(field_type):
+        return unknown_keys(node, field_type, prefix)
     arguments = typing.get_args(field_type)
-    if typing.get_origin(field_type) is dict and dataclasses.is_dataclass(arguments[-1]):
-        return [
-            problem
-            for name, value in node.items()
-            if isinstance(value, DictConfig)
-            for problem in unknown_keys(value, arguments[-1], f"{prefix}.{name}")
-        ]
-    return []
+    if typing.get_origin(field_type) is not dict or not _is_settings(arguments[-1]):
+        return []
+    return [
+        problem
+        for name, value in node.items()
+        if isinstance(value, DictConfig)
+        for problem in unknown_keys(value, arguments[-1], f"{prefix}.{name!s}")
+    ]
+
+
+def _is_settings(value: object) -> typing.TypeGuard[type]:
+    """Whether ``value`` is a dataclass of settings (not an instance of one)."""
+    return isinstance(value, type) and dataclasses.is_dataclass(value)
 
 
 def value_problems(settings: LauncherConfig) -> list[str]:

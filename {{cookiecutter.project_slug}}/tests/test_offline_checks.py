@@ -36,9 +36,10 @@ class Bad(NamedTuple):
     workflow: str = NAME
 
 
-def bad(override: str, rule: str, value: object, *more: str) -> Bad:
-    """The setting ``override`` sets (without a leading ``+``) is the refusal's key."""
-    key = override.lstrip("+").partition("=")[0]
+def bad(override: str, rule: str, value: object, *more: str, item: bool = False) -> Bad:
+    """The setting ``override`` sets (without a leading ``+``) is the refusal's key; with
+    ``item``, its list's first item is."""
+    key = override.lstrip("+").partition("=")[0] + ("[0]" if item else "")
     return Bad([override, *more], key, rule, value)
 
 
@@ -69,7 +70,9 @@ BAD_SETTINGS = {
         "localhost:70000/app",
     ),
     "empty project": bad("hydra.launcher.project=''", "must be a Flyte id", ""),
-    "project with '_'": bad("hydra.launcher.project=my_project", "must be a Flyte id", "my_project"),
+    "project with '_'": bad(
+        "hydra.launcher.project=my_project", "must be a Flyte id", "my_project"
+    ),
     "domain with a space": bad(
         "hydra.launcher.domain='dev elopment'", "must be a Flyte id", "dev elopment"
     ),
@@ -81,17 +84,20 @@ BAD_SETTINGS = {
         "hydra.launcher.notifications.email=[not-an-email]",
         "must be an email address",
         "not-an-email",
+        item=True,
     ),
     "slack address": bad(
         "hydra.launcher.notifications.slack=['a b@example.com']",
         "must be an email address",
         "a b@example.com",
+        item=True,
     ),
     "phase that is not terminal": bad(
         "hydra.launcher.notifications.phases=[RUNNING]",
         "must be a terminal phase",
         "RUNNING",
         "hydra.launcher.notifications.email=[team@example.com]",
+        item=True,
     ),
     "no phase with recipients": bad(
         "hydra.launcher.notifications.phases=[]",
@@ -135,7 +141,9 @@ BAD_ENDPOINTS = {
         "https://flyte.example.com:443",
     ),
     "endpoint port 0": bad(
-        "hydra.launcher.connection.endpoint=localhost:0", "must end with a port number", "localhost:0"
+        "hydra.launcher.connection.endpoint=localhost:0",
+        "must end with a port number",
+        "localhost:0",
     ),
 }
 
@@ -190,7 +198,9 @@ def run_refused(mode: str, case: Bad, tmp_path, admin) -> str:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_the_same_launch_with_good_settings_gets_past_the_checks(mode, tmp_path, flyteadmin, docker):
+def test_the_same_launch_with_good_settings_gets_past_the_checks(
+    mode, tmp_path, flyteadmin, docker
+):
     """The control: without a bad setting, the same command packages, or builds and reaches
     flyteadmin, so the assertions above can fail."""
     output = run_workflow_script(
