@@ -18,12 +18,12 @@ from support.targets import make
 from support.template import TEMPLATE_DIR, pre_gen
 
 RULES_FILE = Path("infra", "rules.py")
-# answer -> the launcher setting it becomes ({} is the answer).
+# answer -> the launcher setting it becomes, and that setting's value ({answer}, {slug}).
 SETTINGS = {
-    "flyte_endpoint": "hydra.launcher.connection.endpoint={}",
-    "flyte_project": "hydra.launcher.project={}",
-    "flyte_domain": "hydra.launcher.domain={}",
-    "image_registry": "hydra.launcher.images.default.repository={}/demand-forecast",
+    "flyte_endpoint": ("hydra.launcher.connection.endpoint", "{answer}"),
+    "flyte_project": ("hydra.launcher.project", "{answer}"),
+    "flyte_domain": ("hydra.launcher.domain", "{answer}"),
+    "image_registry": ("hydra.launcher.images.default.repository", "{answer}/{slug}"),
 }
 VALUES = {
     "flyte_endpoint": [
@@ -109,7 +109,10 @@ def launcher_verdicts(
     assert result.returncode == 0, result.stderr
     (project,) = (root / "out").iterdir()
     make(project, "install", home=home)
-    overrides = [SETTINGS[key].format(f"'{value}'") for key, value in CASES]
+    overrides = [
+        f"{SETTINGS[key][0]}='{SETTINGS[key][1].format(answer=value, slug=project.name)}'"
+        for key, value in CASES
+    ]
     loaded = subprocess.run(
         [str(project / ".venv" / "bin" / "python"), "-c", LOADER, json.dumps(overrides)],
         cwd=project,
@@ -137,5 +140,4 @@ def test_hook_and_launcher_agree(key, value, tmp_path, launcher_verdicts):
     launcher = launcher_verdicts[(key, value)]
     assert (hook is None) == (launcher is None), (hook, launcher)
     if launcher is not None and key != "image_registry":  # the launcher checks the repository
-        setting = SETTINGS[key].partition("=")[0]
-        assert launcher == f"{setting}: {hook} (got {value!r})"
+        assert launcher == f"{SETTINGS[key][0]}: {hook} (got {value!r})"
