@@ -7,6 +7,8 @@ never gave, derived from another one (``package_name`` from ``project_name``), i
 ``key (derived from name 'value'): rule (got value); pass key=... or change name``: the user
 learns which answer to change, or that this one can be given.
 
+The rules for Flyte ids, the endpoint, the registry and emails are the baked project's own
+(``infra/rules.py``, loaded from the template): its launcher accepts exactly what this hook does.
 Every question of cookiecutter.json has a rule in CHECKS (tests/test_questions.py checks it);
 the choices of a choice question are read from cookiecutter.json when the hook runs, so they are
 written in one place.
@@ -15,7 +17,7 @@ written in one place.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
+import importlib.util
 import json
 import keyword
 import re
@@ -24,6 +26,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import ModuleType
 
 # cookiecutter renders this file with Jinja (so Jinja's brackets appear nowhere else in it).
 # tojson escapes ', so no answer can end this r'''...''' string; an answer pasted between
@@ -52,21 +55,38 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 
 PEP508_NAME = re.compile(r"([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])", re.IGNORECASE)
 PACKAGE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
-FLYTE_ID = re.compile(r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
-HOST_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
-PORT = re.compile(r"[0-9]{1,5}")
-SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://+|dns:/*")
-ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-HOST_NAME = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
-EMAIL = re.compile(
-    ATOM + r"(\." + ATOM + ")*@(" + HOST_NAME + r"\.)+([A-Za-z]{2,63}|xn--[a-z0-9-]+)"
-)
-# github.com/distribution/reference: domain[:port], then lowercase path components, no tag.
-OCI_PATH_COMPONENT = r"[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*"
-OCI_REGISTRY = re.compile(
-    rf"(?P<host>{HOST_NAME}(\.{HOST_NAME})*|\[[0-9A-Fa-f:.]+\])(:(?P<port>[0-9]+))?"
-    rf"(/{OCI_PATH_COMPONENT})*"
-)
+# The template's folder, as its Jinja extension (local_extensions.py) tells it to cookiecutter and
+# cruft when they render this file.
+TEMPLATE_FOLDER_JSON = r'''{{ template_folder | tojson }}'''  # fmt: skip
+# The rules of Flyte ids, endpoints, registries and emails live in the project the template bakes,
+# whose launcher checks its settings with them: this file loads that one copy.
+RULES_FILE = Path("infra", "rules.py")
+
+
+def template_folder() -> Path:
+    """The template's folder: as rendered, else (imported unrendered by the template's tests)
+    the parent of this file's folder."""
+    try:
+        return Path(json.loads(TEMPLATE_FOLDER_JSON))
+    except ValueError:
+        return Path(__file__).resolve().parents[1]
+
+
+def load_rules(folder: Path) -> ModuleType:
+    """``infra/rules.py`` of the project template inside ``folder``, as a module."""
+    (path,) = [
+        root / RULES_FILE
+        for root in folder.iterdir()
+        if "cookiecutter" in root.name and (root / RULES_FILE).is_file()
+    ]
+    spec = importlib.util.spec_from_file_location("project_rules", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+RULES = load_rules(template_folder())
 # A default derived from other answers, as cookiecutter.json writes one, and the answers it names.
 DERIVED_DEFAULT = re.compile(r"\{\{-?\s*cookiecutter\.")
 REFERENCE = re.compile(r"\bcookiecutter\.([A-Za-z_][A-Za-z0-9_]*)")
@@ -119,7 +139,7 @@ def check_slug(value: str) -> str | None:
         return f"must be at most {MAX_SLUG_LENGTH} characters"
     if value != value.lower():
         return "must be lowercase"
-    if not re.fullmatch(OCI_PATH_COMPONENT, value):
+    if not re.fullmatch(RULES.PATH_COMPONENT, value):
         return "must be a valid image name: no two separators ('.', '_', '-') in a row"
     if value.split(".")[0] in WINDOWS_DEVICES:
         return "must not be a reserved Windows device name"
@@ -140,74 +160,6 @@ def check_package(value: str) -> str | None:
         return "must not shadow a standard-library module"
     if value in RESERVED_PACKAGES:
         return "must not shadow a dependency or a top-level package of the project"
-    return None
-
-
-def check_email(value: str) -> str | None:
-    """pyproject.toml's authors table is validated as an email address by build backends."""
-    if len(value) > 254 or not EMAIL.fullmatch(value):
-        return "must be an email address like name@example.com, without spaces"
-    return None
-
-
-def check_flyte_id(value: str) -> str | None:
-    """Flyte projects and domains become parts of Kubernetes namespace names."""
-    if not FLYTE_ID.fullmatch(value):
-        return (
-            "must be a Flyte id: lowercase letters, digits and '-', starting with a letter,"
-            " ending with a letter or digit, at most 63 characters"
-        )
-    return None
-
-
-def is_host(host: str) -> bool:
-    """A hostname, a dotted IPv4 address or a bracketed IPv6 address."""
-    if host.startswith("[") and host.endswith("]"):
-        try:
-            return bool(ipaddress.IPv6Address(host[1:-1]))
-        except ValueError:
-            return False
-    labels = host.split(".")
-    if labels[-1].isdigit():
-        try:
-            return bool(ipaddress.IPv4Address(host))
-        except ValueError:
-            return False
-    return len(host) <= 253 and all(HOST_LABEL.fullmatch(label) for label in labels)
-
-
-def is_port(port: str) -> bool:
-    """A TCP port number, 1 to 65535."""
-    return bool(PORT.fullmatch(port)) and 1 <= int(port) <= 65535
-
-
-def check_endpoint(value: str) -> str | None:
-    """flytekit takes the endpoint as a bare gRPC host:port; a URL fails only at connect time."""
-    scheme = SCHEME.match(value)
-    if scheme:
-        return f"must be host:port without a scheme: drop {scheme[0]!r}"
-    host, colon, port = value.rpartition(":")
-    if not colon or not is_host(host):
-        return "must be host:port with a hostname, an IPv4 address or an [IPv6] address"
-    if not is_port(port):
-        return "must end with a port number from 1 to 65535"
-    return None
-
-
-def check_registry(value: str) -> str | None:
-    """Image names are <registry>/<slug>:<version>: the registry part must keep that valid."""
-    scheme = SCHEME.match(value)
-    if scheme:
-        return f"must be a registry without a scheme: drop {scheme[0]!r}"
-    match = OCI_REGISTRY.fullmatch(value) if len(value) <= MAX_TEXT_LENGTH else None
-    valid = match is not None and is_host(match["host"])
-    if match is not None and valid and match["port"]:
-        valid = is_port(match["port"])
-    if not valid:
-        return (
-            "must be an image registry host[:port][/namespace] without tag or digest,"
-            " path components lowercase"
-        )
     return None
 
 
@@ -252,13 +204,13 @@ CHECKS: dict[str, Check | Choice] = {
     "package_name": check_package,
     "description": check_text,
     "author_name": check_text,
-    "author_email": check_email,
+    "author_email": RULES.check_email,
     "license": CHOICE,
     "python_version": CHOICE,
-    "flyte_project": check_flyte_id,
-    "flyte_domain": check_flyte_id,
-    "flyte_endpoint": check_endpoint,
-    "image_registry": check_registry,
+    "flyte_project": RULES.check_flyte_id,
+    "flyte_domain": RULES.check_flyte_id,
+    "flyte_endpoint": RULES.check_endpoint,
+    "image_registry": RULES.check_registry,
     "ci_provider": CHOICE,
 }
 

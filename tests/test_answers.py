@@ -254,6 +254,8 @@ INVALID = [
     ("image_registry", "ghcr.io/org/", "must be an image registry"),
     ("image_registry", "localhost:99999", "must be an image registry"),
     ("image_registry", "https://ghcr.io/org", "without a scheme: drop 'https://'"),
+    ("image_registry", "registry", "Docker reads any other first name as a Docker Hub namespace"),
+    ("image_registry", "my_org/x", "must be an image registry host with a '.' or a ':port'"),
     ("flyte_project", "1abc", "must be a Flyte id"),
     ("flyte_project", "a_b", "must be a Flyte id"),
     ("flyte_project", "a" * 64, "must be a Flyte id"),

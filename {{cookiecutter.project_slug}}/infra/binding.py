@@ -4,7 +4,8 @@
 2. An input named like a top-level config key gets that subtree or value.
 3. Any other input comes from the launcher's ``inputs`` mapping, else keeps the workflow's default.
 4. An input left without a value is an error that names it, and so is a config value left
-   ``???`` (one the user must choose, e.g. by an experiment's command line).
+   ``???`` (one the user must choose, e.g. by an experiment's command line) and a name in
+   ``inputs`` that is no such input (not one of the workflow's, or one the config already gives).
 """
 
 import copy
@@ -46,6 +47,7 @@ def bind_inputs(
         )
     interface = workflow.python_interface
     defaults = interface.default_inputs_as_kwargs
+    check_input_names(workflow, job, inputs)
     bound: dict[str, Any] = {}
     missing = []
     for name, python_type in interface.inputs.items():
@@ -63,6 +65,26 @@ def bind_inputs(
             "as top-level keys or set hydra.launcher.inputs.<name>=<value>"
         )
     return bound
+
+
+def check_input_names(workflow: WorkflowBase, job: DictConfig, inputs: Mapping[str, Any]) -> None:
+    """Refuse names in ``inputs`` that rule 3 would never use, naming the ones it would."""
+    names = workflow.python_interface.inputs
+    open_inputs = [name for name in names if name != CONFIG_INPUT and name not in job]
+    problems = []
+    for name, value in inputs.items():
+        if name in open_inputs:
+            continue
+        if name in names:
+            rule = f"must not be set: the config gives input {name!r}; override it there"
+        else:
+            rule = (
+                f"must be an input of workflow {workflow.name} that the config does not give: "
+                f"{', '.join(open_inputs) or 'it has none'}"
+            )
+        problems.append(f"hydra.launcher.inputs.{name}: {rule} (got {plain(value)!r})")
+    if problems:
+        raise LauncherError("\n".join(problems))
 
 
 def to_literals(workflow: WorkflowBase, values: Mapping[str, Any]) -> dict[str, Literal]:

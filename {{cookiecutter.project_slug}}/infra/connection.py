@@ -3,7 +3,6 @@ that names the endpoint, a check that the project is there to register into, and
 everything else goes through."""
 
 import queue
-import re
 import time
 from pathlib import Path
 
@@ -13,13 +12,13 @@ from flytekit.clients.auth_helper import get_channel
 from flytekit.configuration import Config
 from flytekit.remote import FlyteRemote
 
+from infra import rules
 from infra.config import ConnectionConfig
 from infra.errors import LauncherError
 from infra.hosts import is_this_machine
 
 # Pages of projects read before giving up: a bound on the listing, 10 000 projects.
 PROJECT_PAGES = 100
-ENDPOINT = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>[0-9]{1,5})")
 
 
 def flyte_config(connection: ConnectionConfig) -> Config:
@@ -37,14 +36,14 @@ def flyte_config(connection: ConnectionConfig) -> Config:
 
 
 def check_endpoint(endpoint: str) -> str:
-    """The host of a ``host:port`` endpoint; anything else is refused with an example."""
-    match = ENDPOINT.fullmatch(endpoint)
-    if match is None or not 0 < int(match["port"]) < 65536:
+    """The host of a ``host:port`` endpoint (infra/rules.py); anything else is refused."""
+    problem = rules.check_endpoint(endpoint)
+    if problem is not None:
         raise LauncherError(
-            f"hydra.launcher.connection.endpoint={endpoint!r} is not host:port "
-            "(e.g. localhost:30080 or flyte.example.com:443, without http://)"
+            f"hydra.launcher.connection.endpoint: {problem} (got {endpoint!r}), "
+            "e.g. localhost:30080 or flyte.example.com:443"
         )
-    return match["host"]
+    return endpoint.rpartition(":")[0]
 
 
 def connect(config: Config, timeout: float, project: str, domain: str) -> FlyteRemote:

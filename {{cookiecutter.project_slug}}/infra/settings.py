@@ -17,6 +17,7 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from infra.checks import check_launcher_node, check_settings
 from infra.config import LauncherConfig
 from infra.discovery import project_root
 from infra.errors import LauncherError
@@ -27,13 +28,18 @@ HYDRA_OUTPUTS = ("outputs", "multirun")
 
 
 def launcher_settings(config: DictConfig) -> LauncherConfig:
-    """The typed launcher settings of a config composed with its ``hydra`` node."""
-    settings = OmegaConf.to_object(config.hydra.launcher)
-    if not isinstance(settings, LauncherConfig):
+    """The typed launcher settings of a config composed with its ``hydra`` node, every key and
+    value checked (infra/checks.py)."""
+    node = config.hydra.launcher
+    if OmegaConf.get_type(node) is not LauncherConfig:
         raise LauncherError(
             "hydra.launcher is not this project's launcher: select it with "
             "`- override hydra/launcher: flyte` in the primary config's defaults"
         )
+    check_launcher_node(node)
+    settings = OmegaConf.to_object(node)
+    assert isinstance(settings, LauncherConfig)
+    check_settings(settings)
     return settings
 
 

@@ -19,10 +19,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from infra.errors import LauncherError
+from infra.rules import check_version
 
 DEVELOPMENT = "development"
-# Valid as a Docker tag and a Flyte version: the image is tagged with it.
-VALID_VERSION = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 
 
 def resolve_version(
@@ -41,11 +40,9 @@ def resolve_version(
             "hydra.launcher.version or commit, so the version names the code"
         )
     if explicit is not None:
-        if not VALID_VERSION.fullmatch(explicit):
-            raise LauncherError(
-                f"version {explicit!r} is not a valid image tag: use letters, digits, '_', '.' "
-                "and '-', up to 128 characters, not starting with '.' or '-'"
-            )
+        problem = check_version(explicit)  # valid as an image tag and a Flyte version
+        if problem is not None:
+            raise LauncherError(f"hydra.launcher.version: {problem} (got {explicit!r})")
         return explicit
     version = git_version(root, ignored) or f"tree-{tree_hash(root, ignored)}"
     if version.endswith("-dirty") and domain != DEVELOPMENT and not force:

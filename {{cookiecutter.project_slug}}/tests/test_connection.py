@@ -102,7 +102,7 @@ def test_tls_is_on_except_for_this_machine(endpoint, insecure):
 
 @pytest.mark.parametrize("endpoint", ["http://localhost:30080", "localhost", "host:99999", ""])
 def test_an_endpoint_must_be_host_and_port(endpoint):
-    with pytest.raises(LauncherError, match="is not host:port"):
+    with pytest.raises(LauncherError, match="hydra.launcher.connection.endpoint: must"):
         check_endpoint(endpoint)
 
 

@@ -121,5 +121,5 @@ def test_random_suffix_only_in_development(repo):
 
 def test_an_explicit_version_wins_and_must_be_a_valid_tag(repo):
     assert resolve_version("v7", repo, "production") == "v7"
-    with pytest.raises(LauncherError, match="'bad/version' is not a valid image tag"):
+    with pytest.raises(LauncherError, match="hydra.launcher.version: must be an image tag"):
         resolve_version("bad/version", repo, "development")
