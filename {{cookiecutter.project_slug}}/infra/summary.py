@@ -67,7 +67,8 @@ def write_summary(sweep_dir: Path, rows: list[Row]) -> list[Row]:
         if any(_is_number(row.metrics.get(name)) for row in every)
     ]
     if numbers:
-        write_chart([{"job": row.job, **row.metrics} for row in every], numbers, sweep_dir / CHART_NAME)
+        chart_rows = [{"job": row.job, **row.metrics} for row in every]
+        write_chart(chart_rows, numbers, sweep_dir / CHART_NAME)
     return every
 
 
