@@ -102,6 +102,8 @@ def rules_of(settings: LauncherConfig) -> Iterator[tuple[str, Any, Callable[[Any
     if connection.endpoint is not None:
         yield f"{PREFIX}.connection.endpoint", connection.endpoint, check_endpoint
     yield f"{PREFIX}.connection.timeout_seconds", connection.timeout_seconds, positive
+    yield f"{PREFIX}.wait_timeout_seconds", settings.wait_timeout_seconds, positive
+    yield f"{PREFIX}.poll_seconds", settings.poll_seconds, positive
     yield f"{PREFIX}.project", settings.project, check_flyte_id
     yield f"{PREFIX}.domain", settings.domain, check_flyte_id
     if settings.version is not None:

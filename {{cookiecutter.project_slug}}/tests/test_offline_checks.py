@@ -111,6 +111,12 @@ BAD_SETTINGS = {
     "zero timeout": bad(
         "hydra.launcher.connection.timeout_seconds=0", "must be a number greater than 0", 0.0
     ),
+    "negative wait limit": bad(
+        "hydra.launcher.wait_timeout_seconds=-5", "must be a number greater than 0", -5.0
+    ),
+    "zero poll interval": bad(
+        "hydra.launcher.poll_seconds=0", "must be a number greater than 0", 0.0
+    ),
     "unknown setting": bad("+hydra.launcher.wiat=true", "must be a setting: one of", True),
     "unknown nested setting": bad(
         "+hydra.launcher.connection.timout=3", "must be a setting: one of endpoint", 3
