@@ -10,6 +10,10 @@ outputs are real; otherwise it stays QUEUED. With ``progress`` as well, each exe
 QUEUED, then RUNNING, then in its final phase, one GetExecution after another, as a watcher
 polling a cluster sees it.
 
+Faults, for tests of the launcher's deadlines: ``delay_seconds`` answers every call that late;
+``freeze_after=N`` answers N calls, then takes every later one and never answers (until the
+stand-in stops); ``die_after=N`` answers N calls, then stops the server on the next one.
+
 Alone, for trying the launcher by hand or benchmarks:
 ``PYTHONPATH=tests python -m support.flyteadmin [--run]``.
 """
@@ -18,10 +22,12 @@ import argparse
 import importlib
 import itertools
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple
 
 import grpc
 from flyteidl.admin import execution_pb2, launch_plan_pb2, task_pb2, workflow_pb2
@@ -35,6 +41,14 @@ from flytekit.models.literals import LiteralMap
 Phase = core_execution_pb2.WorkflowExecution
 
 
+class Faults(NamedTuple):
+    """How the stand-in misbehaves (see the module's docstring); by default, not at all."""
+
+    delay_seconds: float = 0.0
+    freeze_after: int | None = None
+    die_after: int | None = None
+
+
 def key(identifier) -> bytes:
     """A dictionary key for a protobuf identifier."""
     return identifier.SerializeToString(deterministic=True)
@@ -43,10 +57,19 @@ def key(identifier) -> bytes:
 class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataProxyServiceServicer):
     """The admin and data proxy services, in memory; ``requests`` lists (method, request)."""
 
-    def __init__(self, upload_url: str, run_workflows: bool = False, progress: bool = False):
+    def __init__(
+        self,
+        upload_url: str,
+        run_workflows: bool = False,
+        progress: bool = False,
+        faults: "Faults | None" = None,
+    ):
         self.upload_url = upload_url
         self.run_workflows = run_workflows
         self.progress = progress
+        self.faults = faults or Faults()
+        self.stop_server: Callable[[], None] = lambda: None  # set by ``serving``
+        self.stopped = threading.Event()
         # execution id -> the phases its next GetExecution calls report, in order
         self.phases_to_come: dict[bytes, list[int]] = {}
         self.requests: list[tuple[str, object]] = []
@@ -65,6 +88,13 @@ class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataPro
     def _record(self, method: str, request) -> None:
         with self._lock:
             self.requests.append((method, request))
+            answered = len(self.requests) - 1
+        faults = self.faults
+        if faults.freeze_after is not None and answered >= faults.freeze_after:
+            self.stopped.wait()
+        if faults.die_after is not None and answered >= faults.die_after:
+            self.stop_server()
+        time.sleep(faults.delay_seconds)
 
     def _create(self, kind: str, request, context) -> None:
         """Store ``request.spec`` under ``request.id`` the way flyteadmin decides on duplicates."""
@@ -254,21 +284,23 @@ class UploadSink(BaseHTTPRequestHandler):
 
 @contextmanager
 def serving(
-    run_workflows: bool = False, port: int = 0, progress: bool = False
+    run_workflows: bool = False, port: int = 0, progress: bool = False, faults: Faults | None = None
 ) -> Iterator[FlyteAdmin]:
     """A running stand-in on 127.0.0.1; ``admin.endpoint`` is its ``host:port``."""
     sink = ThreadingHTTPServer(("127.0.0.1", 0), UploadSink)
-    admin = FlyteAdmin(f"http://127.0.0.1:{sink.server_port}", run_workflows, progress)
+    admin = FlyteAdmin(f"http://127.0.0.1:{sink.server_port}", run_workflows, progress, faults)
     sink.admin = admin
     threading.Thread(target=sink.serve_forever, daemon=True).start()
     server = grpc.server(ThreadPoolExecutor(max_workers=4))
     admin_pb2_grpc.add_AdminServiceServicer_to_server(admin, server)
     dataproxy_pb2_grpc.add_DataProxyServiceServicer_to_server(admin, server)
     admin.endpoint = f"127.0.0.1:{server.add_insecure_port(f'127.0.0.1:{port}')}"
+    admin.stop_server = lambda: server.stop(grace=None)
     server.start()
     try:
         yield admin
     finally:
+        admin.stopped.set()  # frozen calls return, so the server can stop
         server.stop(grace=None)
         sink.shutdown()
 
