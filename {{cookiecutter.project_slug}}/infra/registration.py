@@ -64,7 +64,7 @@ def register(
 def activate(remote: FlyteRemote, launch_plans: Sequence[Identifier]) -> None:
     """Switch the schedules of ``launch_plans`` on."""
     for launch_plan in launch_plans:
-        with calling(remote, "UpdateLaunchPlan"):
+        with calling(remote, f"UpdateLaunchPlan for launch plan {launch_plan.name}"):
             remote.activate_launchplan(launch_plan)
         log.info(f"Activated the schedule of launch plan {launch_plan.name}:{launch_plan.version}")
 
