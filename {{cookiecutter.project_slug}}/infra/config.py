@@ -33,7 +33,10 @@ class ConnectionConfig:
     endpoint: str | None = None
     insecure: bool | None = None
     config_file: str | None = None
+    # Deadlines (docs/cluster.md "Timeouts"): past one, the launch fails naming the endpoint
     timeout_seconds: float = 5.0  # how long the reachability check waits for flyteadmin
+    call_timeout_seconds: float = 30.0  # each gRPC call to flyteadmin
+    upload_timeout_seconds: float = 60.0  # fast registration's upload: connecting, each stall
 
 
 @dataclass

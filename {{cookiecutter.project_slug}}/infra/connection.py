@@ -14,6 +14,7 @@ from flytekit.remote import FlyteRemote
 
 from infra import rules
 from infra.config import ConnectionConfig
+from infra.admin_calls import call_deadline, calling
 from infra.errors import LauncherError
 from infra.hosts import is_this_machine
 
@@ -47,10 +48,12 @@ def check_endpoint(endpoint: str) -> str:
 
 
 def connect(config: Config, timeout: float, project: str, domain: str) -> FlyteRemote:
-    """A FlyteRemote on flyteadmin, once it has answered (see ``probe``) and has the project."""
+    """A FlyteRemote on flyteadmin, once it has answered (see ``probe``) and has the project;
+    each of these calls waits at most ``timeout``."""
     probe(config, timeout)
     remote = FlyteRemote(config, default_project=project, default_domain=domain)
-    check_project(remote, project, domain)
+    with call_deadline(timeout), calling(remote, f"ListProjects for project {project}"):
+        check_project(remote, project, domain)
     return remote
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from flytekit.exceptions.user import FlyteEntityNotExistException
 
+from infra.admin_calls import call_deadline, calling
 from infra.binding import job_config
 from infra.config import LauncherConfig
 from infra.connection import connect, flyte_config
@@ -102,23 +103,25 @@ def execute(arguments: argparse.Namespace) -> Execution:
         settings.domain,
     )
     name = arguments.launch_plan or main_workflow(module, settings.workflow).name
-    try:
-        launch_plan = remote.fetch_launch_plan(name=name, version=arguments.version)
-    except FlyteEntityNotExistException as error:
-        kind = "launch plan" if arguments.launch_plan else "workflow"
-        raise LauncherError(
-            f"{kind} {name} version {arguments.version} is not registered in "
-            f"{settings.project}/{settings.domain}"
-        ) from error
-    inputs, hints = execution_inputs(
-        launch_plan,
-        dict(_pair(item, "--input") for item in arguments.input),
-        arguments.override,
-        lambda: job_config(config),
-    )
-    execution = start(remote, launch_plan, inputs, hints)
-    limit, poll = settings.wait_timeout_seconds, settings.poll_seconds
-    return outcome(remote, execution, arguments.wait, limit, poll)
+    with call_deadline(settings.connection.call_timeout_seconds):
+        try:
+            with calling(remote, f"GetLaunchPlan for {name}"):
+                launch_plan = remote.fetch_launch_plan(name=name, version=arguments.version)
+        except FlyteEntityNotExistException as error:
+            kind = "launch plan" if arguments.launch_plan else "workflow"
+            raise LauncherError(
+                f"{kind} {name} version {arguments.version} is not registered in "
+                f"{settings.project}/{settings.domain}"
+            ) from error
+        inputs, hints = execution_inputs(
+            launch_plan,
+            dict(_pair(item, "--input") for item in arguments.input),
+            arguments.override,
+            lambda: job_config(config),
+        )
+        execution = start(remote, launch_plan, inputs, hints)
+        limit, poll = settings.wait_timeout_seconds, settings.poll_seconds
+        return outcome(remote, execution, arguments.wait, limit, poll)
 
 
 def with_flags(settings: LauncherConfig, arguments: argparse.Namespace) -> LauncherConfig:

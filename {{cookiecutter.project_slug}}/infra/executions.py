@@ -15,6 +15,7 @@ from flytekit.remote import FlyteLaunchPlan, FlyteRemote, FlyteWorkflow, FlyteWo
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from infra.admin_calls import calling
 from infra.binding import CONFIG_INPUT
 from infra.errors import LauncherError
 
@@ -38,7 +39,10 @@ def start(
     type_hints: Mapping[str, type] | None = None,
 ) -> FlyteWorkflowExecution:
     """Start ``entity`` with ``inputs`` over its defaults; logs the execution's console URL."""
-    execution = remote.execute(entity, inputs=dict(inputs or {}), type_hints=dict(type_hints or {}))
+    with calling(remote, f"CreateExecution for {entity.id.name}"):
+        execution = remote.execute(
+            entity, inputs=dict(inputs or {}), type_hints=dict(type_hints or {})
+        )
     log.info(
         f"Started {entity.id.name}:{entity.id.version} as {execution.id.name}: "
         f"{remote.generate_console_url(execution)}"
@@ -63,7 +67,8 @@ def watch(
         for i, execution in enumerate(latest):
             if execution.is_done and i in synced:
                 continue
-            latest[i] = remote.sync_execution(execution, sync_nodes=False)
+            with calling(remote, f"GetExecution for {execution.id.name}"):
+                latest[i] = remote.sync_execution(execution, sync_nodes=False)
             synced.add(i)
             phase = phase_of(latest[i])
             if phase != phases[i]:

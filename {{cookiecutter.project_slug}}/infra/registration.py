@@ -4,7 +4,7 @@ Registering identical content again is fine: flyteadmin answers ALREADY_EXISTS a
 carries on. The same name and version with different content is refused by flyteadmin with
 INVALID_ARGUMENT ("... with different structure already exists"): that is a conflict, reported
 with the entity and version, never taken for "already registered". A failure names what was
-registered before it.
+registered before it, also when flyteadmin stops answering (infra/admin_calls.py).
 """
 
 import logging
@@ -19,10 +19,13 @@ from flytekit.models.admin.workflow import WorkflowSpec
 from flytekit.models.core.identifier import Identifier, ResourceType
 from flytekit.models.task import TaskSpec
 from flytekit.remote import FlyteRemote
+from flytekit.tools.fast_registration import fast_package
 
+from infra.admin_calls import calling
 from infra.errors import LauncherError
 from infra.serialization import Registrable
 from infra.shipping import fast_package_options
+from infra.upload import upload_file
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +37,14 @@ def register(
     registered: list[Identifier] = []
     for entity in entities:
         try:
-            registered.append(
-                remote.raw_register(
-                    entity, settings, settings.version, create_default_launchplan=False
+            with calling(remote, f"{create_call(entity)} for {describe(entity)}"):
+                registered.append(
+                    remote.raw_register(
+                        entity, settings, settings.version, create_default_launchplan=False
+                    )
                 )
-            )
+        except LauncherError as error:
+            raise LauncherError(f"{error}{_so_far(registered)}") from error
         except FlyteInvalidInputException as error:
             raise LauncherError(
                 _refusal(entity, settings.version, error) + _so_far(registered)
@@ -58,18 +64,29 @@ def register(
 def activate(remote: FlyteRemote, launch_plans: Sequence[Identifier]) -> None:
     """Switch the schedules of ``launch_plans`` on."""
     for launch_plan in launch_plans:
-        remote.activate_launchplan(launch_plan)
+        with calling(remote, f"UpdateLaunchPlan for launch plan {launch_plan.name}"):
+            remote.activate_launchplan(launch_plan)
         log.info(f"Activated the schedule of launch plan {launch_plan.name}:{launch_plan.version}")
 
 
-def upload_source(remote: FlyteRemote, source: Path) -> str:
+def upload_source(remote: FlyteRemote, source: Path, timeout: float) -> str:
     """Fast registration: upload the source folder's packages as an archive the tasks unpack,
-    without secrets (infra/shipping.py); its URL."""
+    without secrets (infra/shipping.py), each stall of the upload bounded by ``timeout``; its URL."""
     options = fast_package_options()
     with tempfile.TemporaryDirectory() as folder:
-        _, url = remote.fast_package(source, deref_symlinks=False, output=folder, options=options)
+        archive = fast_package(source, folder, deref_symlinks=False, options=options)
+        url = upload_file(remote, Path(archive), timeout)
     log.info(f"Uploaded the source in {source} to {url}")
     return url
+
+
+def create_call(entity: Registrable) -> str:
+    """The gRPC call that registers ``entity``."""
+    if isinstance(entity, TaskSpec):
+        return "CreateTask"
+    if isinstance(entity, WorkflowSpec):
+        return "CreateWorkflow"
+    return "CreateLaunchPlan"
 
 
 def describe(entity: Registrable) -> str:

@@ -4,7 +4,8 @@ together and return their outputs.
 
 Order matters: everything that can be checked offline (config values, inputs, version, image
 steps, the optimized metric) is checked first, then flyteadmin is probed, and only then are
-images built and entities registered.
+images built and entities registered. Every call to flyteadmin has a deadline
+(``connection.call_timeout_seconds``, infra/admin_calls.py).
 """
 
 import logging
@@ -12,6 +13,7 @@ import logging
 from flytekit.remote import FlyteRemote, FlyteWorkflowExecution
 from hydra.core.utils import JobReturn
 
+from infra.admin_calls import call_deadline, calling
 from infra.config import LauncherConfig
 from infra.connection import connect, flyte_config
 from infra.discovery import project_root, source_root
@@ -37,25 +39,26 @@ def launch_remote(sweep: Sweep) -> list[JobReturn]:
     metric = optimized_metric(launch.workflow, settings)
     steps = image_steps(settings, launch.images, project_root(launch.module))
     remote = connect(flyte, settings.connection.timeout_seconds, settings.project, settings.domain)
-    log.info(f"Launch version {launch.version}")
-    run_image_steps(steps, push=settings.push)
-    register_launch(remote, launch, settings)
-    if not settings.run:
-        names = {job.idx: launch.launch_plans[job.idx].name for job in launch.jobs}
-        return run_jobs(sweep, launch.jobs, lambda job: JobResult(names[job.idx]))
-    started = [start_job(remote, launch, job) for job in launch.jobs]
-    if settings.wait:
-        limit = settings.wait_timeout_seconds
-        started = watch(remote, started, limit, settings.poll_seconds)
-    executions = {job.idx: execution for job, execution in zip(launch.jobs, started, strict=True)}
-
-    def job_result(job: Job) -> JobResult:
-        execution = executions[job.idx]
+    with call_deadline(settings.connection.call_timeout_seconds):
+        log.info(f"Launch version {launch.version}")
+        run_image_steps(steps, push=settings.push)
+        register_launch(remote, launch, settings)
+        if not settings.run:
+            names = {job.idx: launch.launch_plans[job.idx].name for job in launch.jobs}
+            return run_jobs(sweep, launch.jobs, lambda job: JobResult(names[job.idx]))
+        started = [start_job(remote, launch, job) for job in launch.jobs]
         if settings.wait:
-            return waited(remote, execution, settings.wait_timeout_seconds)
-        return started_only(remote, execution)
+            limit = settings.wait_timeout_seconds
+            started = watch(remote, started, limit, settings.poll_seconds)
+        executions = {job.idx: done for job, done in zip(launch.jobs, started, strict=True)}
 
-    return run_jobs(sweep, launch.jobs, job_result, metric)
+        def job_result(job: Job) -> JobResult:
+            execution = executions[job.idx]
+            if settings.wait:
+                return waited(remote, execution, settings.wait_timeout_seconds)
+            return started_only(remote, execution)
+
+        return run_jobs(sweep, launch.jobs, job_result, metric)
 
 
 def waited(remote: FlyteRemote, execution: FlyteWorkflowExecution, limit: float) -> JobResult:
@@ -79,7 +82,10 @@ def started_only(remote: FlyteRemote, execution: FlyteWorkflowExecution) -> JobR
 
 def register_launch(remote: FlyteRemote, launch: Launch, settings: LauncherConfig) -> None:
     """Upload the source (fast registration), register everything, switch schedules on."""
-    source = upload_source(remote, source_root(launch.module)) if settings.fast_register else None
+    source = None
+    if settings.fast_register:
+        timeout = settings.connection.upload_timeout_seconds
+        source = upload_source(remote, source_root(launch.module), timeout)
     serialization = serialization_settings(settings, launch.version, launch.images, source)
     entities = registrable_entities(
         launch.workflow, launch.launch_plans.values(), serialization, launch.tasks
@@ -93,6 +99,7 @@ def register_launch(remote: FlyteRemote, launch: Launch, settings: LauncherConfi
 def start_job(remote: FlyteRemote, launch: Launch, job: Job) -> FlyteWorkflowExecution:
     """Start an execution of the job's registered launch plan, on its defaults."""
     name = launch.launch_plans[job.idx].name
-    launch_plan = remote.fetch_launch_plan(name=name, version=launch.version)
+    with calling(remote, f"GetLaunchPlan for {name}"):
+        launch_plan = remote.fetch_launch_plan(name=name, version=launch.version)
     launch_plan.python_interface = launch.workflow.python_interface  # outputs in their types
     return start(remote, launch_plan)

@@ -17,6 +17,10 @@ With ``run_workflows``, an execution runs the workflow in this process, so its o
 otherwise it stays QUEUED. With ``progress`` as well, each execution is seen QUEUED, then RUNNING,
 then in its final phase, one GetExecution after another, as a watcher polling a cluster sees it.
 
+Faults, for tests of the launcher's deadlines: ``delay_seconds`` answers every call that late;
+``freeze_after=N`` answers N calls, then takes every later one and never answers (until the
+stand-in stops); ``die_after=N`` answers N calls, then stops the server on the next one.
+
 Alone, for trying the launcher by hand or benchmarks:
 ``PYTHONPATH=tests python -m support.flyteadmin [--run]``.
 """
@@ -26,10 +30,12 @@ import functools
 import importlib
 import itertools
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple
 
 import grpc
 from flyteidl.admin import execution_pb2, launch_plan_pb2, project_pb2, task_pb2, workflow_pb2
@@ -49,6 +55,14 @@ Phase = core_execution_pb2.WorkflowExecution
 Project = project_pb2.Project
 # The project the launcher's settings register into, which the stand-in has unless told otherwise.
 BAKED_PROJECT = OmegaConf.load(CONF_DIR / "hydra" / "launcher" / "flyte.yaml").project
+
+
+class Faults(NamedTuple):
+    """How the stand-in misbehaves (see the module's docstring); by default, not at all."""
+
+    delay_seconds: float = 0.0
+    freeze_after: int | None = None
+    die_after: int | None = None
 
 
 def key(identifier) -> bytes:
@@ -79,10 +93,19 @@ class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataPro
     a test may change it.
     """
 
-    def __init__(self, upload_url: str, run_workflows: bool = False, progress: bool = False):
+    def __init__(
+        self,
+        upload_url: str,
+        run_workflows: bool = False,
+        progress: bool = False,
+        faults: "Faults | None" = None,
+    ):
         self.upload_url = upload_url
         self.run_workflows = run_workflows
         self.progress = progress
+        self.faults = faults or Faults()
+        self.stop_server: Callable[[], None] = lambda: None  # set by ``serving``
+        self.stopped = threading.Event()
         # execution id -> the phases its next GetExecution calls report, in order
         self.phases_to_come: dict[bytes, list[int]] = {}
         self.projects: dict[str, int] = {BAKED_PROJECT: Project.ACTIVE}
@@ -103,6 +126,13 @@ class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataPro
     def _record(self, method: str, request) -> None:
         with self._lock:
             self.requests.append((method, request))
+            answered = len(self.requests) - 1
+        faults = self.faults
+        if faults.freeze_after is not None and answered >= faults.freeze_after:
+            self.stopped.wait()
+        if faults.die_after is not None and answered >= faults.die_after:
+            self.stop_server()
+        time.sleep(faults.delay_seconds)
 
     def _create(self, kind: str, request, compiled) -> None:
         """Store ``request.spec`` under ``request.id`` unless one is there: then the digests of
@@ -383,21 +413,23 @@ class UploadSink(BaseHTTPRequestHandler):
 
 @contextmanager
 def serving(
-    run_workflows: bool = False, port: int = 0, progress: bool = False
+    run_workflows: bool = False, port: int = 0, progress: bool = False, faults: Faults | None = None
 ) -> Iterator[FlyteAdmin]:
     """A running stand-in on 127.0.0.1; ``admin.endpoint`` is its ``host:port``."""
     sink = ThreadingHTTPServer(("127.0.0.1", 0), UploadSink)
-    admin = FlyteAdmin(f"http://127.0.0.1:{sink.server_port}", run_workflows, progress)
+    admin = FlyteAdmin(f"http://127.0.0.1:{sink.server_port}", run_workflows, progress, faults)
     sink.admin = admin
     threading.Thread(target=sink.serve_forever, daemon=True).start()
     server = grpc.server(ThreadPoolExecutor(max_workers=4))
     admin_pb2_grpc.add_AdminServiceServicer_to_server(admin, server)
     dataproxy_pb2_grpc.add_DataProxyServiceServicer_to_server(admin, server)
     admin.endpoint = f"127.0.0.1:{server.add_insecure_port(f'127.0.0.1:{port}')}"
+    admin.stop_server = lambda: server.stop(grace=None)
     server.start()
     try:
         yield admin
     finally:
+        admin.stopped.set()  # frozen calls return, so the server can stop
         server.stop(grace=None)
         sink.shutdown()
 

@@ -15,12 +15,14 @@ def run_workflow_script(
     home: Path | None = None,
     succeed: bool = True,
     path: str | None = None,
+    timeout: float = 300,
 ) -> str:
     """Run ``python <workflow>.py args`` in a fresh process with Flyte's settings unset, so its
     local cache is on (in ``home``'s ``.flyte``, by default the tests' own HOME).
 
     Returns the combined output; fails the test with that output unless the run succeeds (or,
-    with ``succeed=False``, fails). ``path`` replaces the PATH the script sees.
+    with ``succeed=False``, fails). ``path`` replaces the PATH the script sees; past ``timeout``
+    seconds the script is killed and the test fails.
     """
     env = {key: value for key, value in os.environ.items() if not key.startswith("FLYTE_")}
     if home is not None:
@@ -34,7 +36,7 @@ def run_workflow_script(
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
     )
     output = result.stdout + result.stderr
     assert (result.returncode == 0) == succeed, output
