@@ -13,8 +13,8 @@ from flytekit.configuration import Config
 from flytekit.remote import FlyteRemote
 
 from infra import rules
-from infra.config import ConnectionConfig
 from infra.admin_calls import call_deadline, calling
+from infra.config import ConnectionConfig
 from infra.errors import LauncherError
 from infra.hosts import is_this_machine
 
@@ -47,13 +47,14 @@ def check_endpoint(endpoint: str) -> str:
     return endpoint.rpartition(":")[0]
 
 
-def connect(config: Config, timeout: float, project: str, domain: str) -> FlyteRemote:
-    """A FlyteRemote on flyteadmin, once it has answered (see ``probe``) and has the project;
-    each of these calls waits at most ``timeout``."""
-    probe(config, timeout)
+def connect(config: Config, connection: ConnectionConfig, project: str, domain: str) -> FlyteRemote:
+    """A FlyteRemote on flyteadmin, once it has answered (see ``probe``, bounded by
+    ``connection.timeout_seconds``) and has the project (a call bounded like every other)."""
+    probe(config, connection.timeout_seconds)
     remote = FlyteRemote(config, default_project=project, default_domain=domain)
-    with call_deadline(timeout), calling(remote, f"ListProjects for project {project}"):
-        check_project(remote, project, domain)
+    with call_deadline(connection.call_timeout_seconds):
+        with calling(remote, f"ListProjects for project {project}"):
+            check_project(remote, project, domain)
     return remote
 
 

@@ -97,10 +97,7 @@ def execute(arguments: argparse.Namespace) -> Execution:
     )
     settings = with_flags(launcher_settings(config), arguments)
     remote = connect(
-        flyte_config(settings.connection),
-        settings.connection.timeout_seconds,
-        settings.project,
-        settings.domain,
+        flyte_config(settings.connection), settings.connection, settings.project, settings.domain
     )
     name = arguments.launch_plan or main_workflow(module, settings.workflow).name
     with call_deadline(settings.connection.call_timeout_seconds):

@@ -38,7 +38,7 @@ def launch_remote(sweep: Sweep) -> list[JobReturn]:
     launch = prepare_launch(sweep)
     metric = optimized_metric(launch.workflow, settings)
     steps = image_steps(settings, launch.images, project_root(launch.module))
-    remote = connect(flyte, settings.connection.timeout_seconds, settings.project, settings.domain)
+    remote = connect(flyte, settings.connection, settings.project, settings.domain)
     with call_deadline(settings.connection.call_timeout_seconds):
         log.info(f"Launch version {launch.version}")
         run_image_steps(steps, push=settings.push)

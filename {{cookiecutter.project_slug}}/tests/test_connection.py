@@ -33,8 +33,8 @@ def test_the_probe_gives_up_on_a_silent_endpoint_at_its_timeout():
 
 
 def test_connect_gives_a_remote_that_reaches_a_running_flyteadmin(flyteadmin):
-    config = flyte_config(ConnectionConfig(endpoint=flyteadmin.endpoint))
-    remote = connect(config, timeout=5, project=BAKED_PROJECT, domain="development")
+    connection = ConnectionConfig(endpoint=flyteadmin.endpoint)
+    remote = connect(flyte_config(connection), connection, BAKED_PROJECT, "development")
     with pytest.raises(FlyteEntityNotExistException):
         remote.fetch_task(name="nothing.here", version="v1")
     asked = {(request.id.project, request.id.name) for request in flyteadmin.calls("GetTask")}
@@ -70,17 +70,17 @@ def test_connect_refuses_a_project_flyteadmin_would_refuse(flyteadmin, state, do
     flyteadmin.projects = {"other": Project.ACTIVE}
     if state is not None:
         flyteadmin.projects[BAKED_PROJECT] = state
-    config = flyte_config(ConnectionConfig(endpoint=flyteadmin.endpoint))
+    connection = ConnectionConfig(endpoint=flyteadmin.endpoint)
     expected = message.format(endpoint=flyteadmin.endpoint, project=BAKED_PROJECT)
     with pytest.raises(LauncherError, match=re.escape(expected)):
-        connect(config, timeout=5, project=BAKED_PROJECT, domain=domain)
+        connect(flyte_config(connection), connection, BAKED_PROJECT, domain)
     assert {method for method, _ in flyteadmin.requests} == {"ListProjects"}
 
 
 def test_the_project_is_found_on_any_page_of_the_listing(flyteadmin):
     flyteadmin.projects |= {f"a-team-{n:03}": Project.ACTIVE for n in range(250)}
-    config = flyte_config(ConnectionConfig(endpoint=flyteadmin.endpoint))
-    connect(config, timeout=5, project=BAKED_PROJECT, domain="development")  # sorted after them
+    connection = ConnectionConfig(endpoint=flyteadmin.endpoint)
+    connect(flyte_config(connection), connection, BAKED_PROJECT, "development")  # sorted after them
     assert len(flyteadmin.calls("ListProjects")) == 3
 
 
