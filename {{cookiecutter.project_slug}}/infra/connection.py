@@ -52,9 +52,9 @@ def connect(config: Config, connection: ConnectionConfig, project: str, domain: 
     ``connection.timeout_seconds``) and has the project (a call bounded like every other)."""
     probe(config, connection.timeout_seconds)
     remote = FlyteRemote(config, default_project=project, default_domain=domain)
-    with call_deadline(connection.call_timeout_seconds):
-        with calling(remote, f"ListProjects for project {project}"):
-            check_project(remote, project, domain)
+    listing = f"ListProjects for project {project}"
+    with call_deadline(connection.call_timeout_seconds), calling(remote, listing):
+        check_project(remote, project, domain)
     return remote
 
 

@@ -71,7 +71,7 @@ def activate(remote: FlyteRemote, launch_plans: Sequence[Identifier]) -> None:
 
 def upload_source(remote: FlyteRemote, source: Path, timeout: float) -> str:
     """Fast registration: upload the source folder's packages as an archive the tasks unpack,
-    without secrets (infra/shipping.py), each stall of the upload bounded by ``timeout``; its URL."""
+    without secrets (infra/shipping.py), each stall bounded by ``timeout``; its URL."""
     options = fast_package_options()
     with tempfile.TemporaryDirectory() as folder:
         archive = fast_package(source, folder, deref_symlinks=False, options=options)
