@@ -1,6 +1,5 @@
 """The launcher's local mode, its shim and its early errors, run like a user would."""
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from infra.binding import bind_inputs
 from infra.errors import LauncherError
-from support.job_returns import files, shown
+from support.job_returns import files, local_sweep, shown
 from support.project import (
     ROOT,
     WORKFLOW_NAMES,
@@ -20,22 +19,6 @@ from support.project import (
     workflow_of,
 )
 from support.scripts import run_workflow_script
-
-
-def local_sweep(name: str, *overrides: str, tmp_path) -> list[dict]:
-    """``python <name>.py -m hydra.launcher.mode=local overrides``: the JobReturns recorded."""
-    returns = tmp_path / "returns.jsonl"
-    run_workflow_script(
-        name,
-        "-m",
-        "hydra.launcher.mode=local",
-        *overrides,
-        f"hydra.sweep.dir={tmp_path / 'sweep'}",
-        "+hydra.callbacks.record._target_=support.job_returns.RecordJobReturns",
-        f"+hydra.callbacks.record.path={returns}",
-        cwd=tmp_path,
-    )
-    return [json.loads(line) for line in returns.read_text().splitlines()]
 
 
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)

@@ -3,7 +3,6 @@ of the user's sets them for one task of a discovered workflow; package and remot
 them in that task's template alone, bad values fail before anything is packaged or sent, and
 local runs ignore them."""
 
-import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from infra.task_settings import (
     with_task_settings,
 )
 from support.flyteadmin import serving
+from support.job_returns import local_sweep
 from support.packages import read_package
 from support.project import ROOT, WORKFLOW_NAMES, tasks_of, workflow_of
 from support.scripts import run_workflow_script
@@ -186,18 +186,8 @@ def test_remote_mode_registers_the_task_with_its_settings_from_the_command_line(
 
 def local_run(tmp_path: Path, tasks: dict) -> list[dict]:
     """``python <NAME>.py -m`` in local mode with ``tasks``: the JobReturns recorded."""
-    returns = tmp_path / "returns.jsonl"
-    run_workflow_script(
-        NAME,
-        *primary_config(tmp_path / "conf", tasks),
-        "-m",
-        "hydra.launcher.mode=local",
-        f"hydra.sweep.dir={tmp_path / 'sweep'}",
-        "+hydra.callbacks.record._target_=support.job_returns.RecordJobReturns",
-        f"+hydra.callbacks.record.path={returns}",
-        cwd=tmp_path,
-    )
-    return [json.loads(line) for line in returns.read_text().splitlines()]
+    options = tuple(primary_config(tmp_path / "conf", tasks))
+    return local_sweep(NAME, tmp_path=tmp_path, options=options)
 
 
 def test_a_local_run_ignores_them_and_returns_what_it_returns_without(tmp_path):

@@ -1,4 +1,5 @@
-"""A Hydra callback for the launcher tests: records each job's JobReturn in a JSON lines file."""
+"""A Hydra callback for the launcher tests that records each job's JobReturn in a JSON lines file,
+and a local sweep run with it."""
 
 import json
 from pathlib import Path
@@ -6,6 +7,8 @@ from typing import Any
 
 from flytekit.types.file import FlyteFile
 from hydra.experimental.callback import Callback
+
+from support.scripts import run_workflow_script
 
 
 class RecordJobReturns(Callback):
@@ -42,3 +45,21 @@ def files(value: Any) -> list[FlyteFile]:
     if isinstance(value, tuple):
         return [file for item in value for file in files(item)]
     return []
+
+
+def local_sweep(name: str, *overrides: str, tmp_path, options: tuple[str, ...] = ()) -> list[dict]:
+    """``python <name>.py options -m hydra.launcher.mode=local overrides``: the JobReturns
+    recorded (``options``: Hydra's own, such as ``--config-dir``, which go before overrides)."""
+    returns = tmp_path / "returns.jsonl"
+    run_workflow_script(
+        name,
+        *options,
+        "-m",
+        "hydra.launcher.mode=local",
+        *overrides,
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        "+hydra.callbacks.record._target_=support.job_returns.RecordJobReturns",
+        f"+hydra.callbacks.record.path={returns}",
+        cwd=tmp_path,
+    )
+    return [json.loads(line) for line in returns.read_text().splitlines()]
