@@ -47,8 +47,8 @@ bench: venv ## Run the benchmarks; writes docs/performance.md
 	$(BIN)/python benchmarks/run.py
 
 lint: venv ## Lint and type-check the template's own Python (hooks, extensions, tests)
-	$(BIN)/ruff check hooks tests benchmarks local_extensions.py
-	$(BIN)/ruff format --check hooks tests benchmarks local_extensions.py
+	$(BIN)/ruff check hooks tests benchmarks local_extensions.py template_paths.py
+	$(BIN)/ruff format --check hooks tests benchmarks local_extensions.py template_paths.py
 	$(BIN)/mypy  # what it checks, and how strictly: [tool.mypy] in pyproject.toml
 
 clean: ## Remove the demo, caches and .venv

@@ -88,7 +88,6 @@ class LiteralAnswers(Extension):
         self._paths: frozenset[str] | None = None
         self._project_folders = _project_folders()
         environment.filters["one_new_folder"] = one_new_folder
-        environment.globals["template_folder"] = str(HERE)  # the pre-gen hook loads files from it
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         """Return template sources unchanged and anything else as a literal expression."""

@@ -55,7 +55,7 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 
 PEP508_NAME = re.compile(r"([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])", re.IGNORECASE)
 PACKAGE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
-# The template's folder, as its Jinja extension (local_extensions.py) tells it to cookiecutter and
+# The template's folder, as its Jinja extension (template_paths.py) tells it to cookiecutter and
 # cruft when they render this file.
 TEMPLATE_FOLDER_JSON = r'''{{ template_folder | tojson }}'''  # fmt: skip
 # The rules of Flyte ids, endpoints, registries and emails live in the project the template bakes,

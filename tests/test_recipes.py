@@ -105,11 +105,8 @@ def changed(
     primary = project / "conf/multi_task.yaml"
     primary.write_text(primary.read_text() + "\n" + values)
     multi = workflows / "multi_task.py"
-    edit(
-        multi,
-        "import evaluate, prepare_data, train\n",
-        "import evaluate, prepare_data, report, train\n",
-    )
+    readme.says("(import `report` from the tasks)")
+    edit(multi, "    prepare_data,\n    train,\n", "    prepare_data,\n    report,\n    train,\n")
     readme.says("       report: DictConfig")
     edit(multi, "    evaluate: DictConfig\n", "    evaluate: DictConfig\n    report: DictConfig\n")
     readme.says("return Parts(..., report=cfg.report)")

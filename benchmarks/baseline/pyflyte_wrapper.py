@@ -10,8 +10,8 @@ workflow as a sub-workflow:
 
 from pathlib import Path
 
-from demand_forecast.metrics import Scores
 from demand_forecast.workflows.single_task import pipeline
+from demand_forecast.workflows.tasks import Evaluation
 from flytekit import workflow
 from omegaconf import OmegaConf
 
@@ -19,5 +19,5 @@ CONFIG = OmegaConf.load(Path(__file__).with_name("single_task.yaml"))
 
 
 @workflow
-def bench_pipeline() -> Scores:
+def bench_pipeline() -> Evaluation:
     return pipeline(cfg=CONFIG)
