@@ -85,10 +85,10 @@ def changed(
     (src / "report.py").write_text(readme.block('"""A one-line summary'))
     tasks = workflows / "tasks.py"
     readme.says(f"from {PACKAGE}.report import summary")
-    edit(
+    edit(  # where ruff's isort puts it
         tasks,
-        f"from {PACKAGE}.model import fit, predict\n",
-        f"from {PACKAGE}.model import fit, predict\nfrom {PACKAGE}.report import summary\n",
+        f"from {PACKAGE}.plots import fit_report\n",
+        f"from {PACKAGE}.plots import fit_report\nfrom {PACKAGE}.report import summary\n",
     )
     tasks.write_text(tasks.read_text() + "\n\n" + readme.block("def report(cfg"))
     configs = workflows / "configs.py"

@@ -35,8 +35,9 @@ VERSION = "pkg-1"
 # The placeholder flytectl fills in, spelled so that cookiecutter's Jinja leaves it alone.
 REMOTE_PACKAGE_PATH = "{" * 2 + " .remote_package_path " + "}" * 2
 FAST = WORKFLOW_NAMES[0]  # also packaged with fast registration
-# A line of `pyflyte register --dry-run`: what it would register.
-DRY_RUN_LINE = re.compile(r"(Task|Workflow|Launch Plan): (\S+) \(Dry run Mode\)")
+# A line of `pyflyte register --dry-run`: what it would register. Rich wraps it at the terminal's
+# width, so a long package name puts the "(Dry run Mode)" on the next line.
+DRY_RUN_LINE = re.compile(r"(Task|Workflow|Launch Plan): (\S+)\s+\(Dry\s+run\s+Mode\)")
 
 
 def package(root: Path, name: str, *overrides: str) -> tuple[dict, dict]:
