@@ -56,7 +56,9 @@ def test_it_composes_with_the_workflow_and_runs(group, option, name):
     config = compose_config(name, [f"+{group}={option}"], hydra=True)
     for entry in added.get("defaults", []):
         for key, choice in entry.items():
-            assert config.hydra.runtime.choices[key.removeprefix("override /")] == choice
+            group_key = key.removeprefix("override /")
+            taken = config.hydra.runtime.choices[group_key]
+            assert taken == choice, f"{group}/{option} sets {group_key}={choice}, {name} keeps {taken}"
     own = OmegaConf.masked_copy(added, [key for key in added if key not in ("defaults", "hydra")])
     for key, value in values(own).items():
         assert OmegaConf.select(config, key) == value, f"{group}/{option}: {key}"
