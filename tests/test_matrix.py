@@ -4,8 +4,10 @@ For each: the exact file set, no template markup left, every TOML/YAML/JSON/Pyth
 ruff (with the project's own config, so its Python target), hadolint and the file hygiene checks of
 `make lint` pass, and the CI pipeline is valid YAML that matches its provider's schema and names
 the right commands. One combination per option value (slow) runs the baked project's own
-`make install lint test` as a user would, with nothing choosing the interpreter for it: the venv
-must be on the Python the project names, whatever this machine's python3 is.
+`make install lint test-fast` as a user would, with nothing choosing the interpreter for it: the
+venv must be on the Python the project names, whatever this machine's python3 is. (The project's
+full `make test` runs in tests/test_baked_project.py and, after the README's recipes, in
+tests/test_recipes.py.)
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ CI_SCHEMA = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
 # What every pipeline runs, in this order, and the opt-in job that registers on the cluster.
 CI_COMMANDS = ["make install", "make lint", "make test", "make package"]
 REGISTER_COMMAND = "make register"
-# One full run per option value.
+# One run of the project's own targets per option value.
 FULL_RUNS = [("3.10", "gitlab"), ("3.11", "none"), ("3.12", "github")]
 
 
@@ -235,13 +237,13 @@ def user_env(tmp_path: Path) -> dict[str, str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("python_version", "ci_provider"), FULL_RUNS, ids=lambda v: v)
-def test_baked_project_passes_its_own_make_install_lint_and_test(
+def test_baked_project_passes_its_own_make_install_lint_and_test_fast(
     python_version, ci_provider, cookies, tmp_path
 ):
     answers = {"python_version": python_version, "ci_provider": ci_provider}
     project = baked(cookies.bake(extra_context=answers))
     env = user_env(tmp_path)
-    for target in ("install", "lint", "test"):
+    for target in ("install", "lint", "test-fast"):
         result = make(target, project, env)
         if target == "install" and python_is_needed(python_version) in result.stdout:
             pytest.skip(
@@ -251,7 +253,7 @@ def test_baked_project_passes_its_own_make_install_lint_and_test(
         assert result.returncode == 0, f"make {target}:\n{result.stdout}"
     version = run([str(project / ".venv/bin/python"), "--version"], project).stdout
     assert version.startswith(f"Python {python_version}."), version
-    assert " passed" in result.stdout
+    assert " passed" in result.stdout and " deselected" in result.stdout  # the slow tests
 
 
 @pytest.mark.slow

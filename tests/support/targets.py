@@ -33,11 +33,12 @@ def user_env(home: Path) -> dict[str, str]:
 
 def make(project: Path, *targets: str, home: Path, succeed: bool = True, **variables: str) -> str:
     """``make targets VAR=value ...`` in ``project`` in :func:`user_env`; the output. Fails the
-    test with that output unless the run succeeds (or, with ``succeed=False``, fails)."""
+    test with that output unless the run succeeds (or, with ``succeed=False``, fails). The limit
+    fits the project's whole ``make test`` on 2 busy cores (10 minutes idle)."""
     command = ["make", "--no-print-directory", "-C", str(project), *targets]
     command += [f"{key}={value}" for key, value in variables.items()]
     env = user_env(home)
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800)
     output = result.stdout + result.stderr
     assert (result.returncode == 0) == succeed, output
     return output

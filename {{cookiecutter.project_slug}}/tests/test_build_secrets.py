@@ -42,6 +42,7 @@ def test_a_bad_or_unset_secret_is_refused(secret, variable, problem, monkeypatch
         build_command("buildah", f"{REPO}:v1", config, ROOT)
 
 
+@pytest.mark.slow
 def test_a_launch_never_shows_or_saves_the_value(tools, tmp_path, monkeypatch):
     tools.add("buildah")
     monkeypatch.setenv(VARIABLE, VALUE)

@@ -34,6 +34,7 @@ def test_a_second_run_executes_no_cached_task(name, tmp_path):
     assert sorted(second) == sorted(task.name for task in tasks if not task.metadata.cache)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)
 def test_a_direct_run_and_a_launcher_run_share_cache_entries(name, tmp_path):
     cache = tmp_path / ".flyte" / "local-cache"
@@ -44,6 +45,7 @@ def test_a_direct_run_and_a_launcher_run_share_cache_entries(name, tmp_path):
     assert len(diskcache.Cache(cache)) == entries, "the launcher's run made entries of its own"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_clear_cache_empties_flytes_local_cache(tmp_path):
     name = next(name for name in WORKFLOW_NAMES if any(t.metadata.cache for t in tasks_of(name)))

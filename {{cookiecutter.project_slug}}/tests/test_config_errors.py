@@ -6,6 +6,8 @@ import pytest
 from support.project import WORKFLOW_NAMES, WRONG, compose_config, typed_leaves
 from support.scripts import run_workflow_script
 
+pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+
 NAME = WORKFLOW_NAMES[0]
 KEY = typed_leaves(compose_config(NAME))[0][0]
 MODES = {

@@ -54,6 +54,7 @@ def assert_refused(output: str, key: str) -> None:
     assert f"hydra.launcher.allow_env_in_launch_plans=[{key}]" in output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)
 def test_a_group_option_read_from_the_environment_is_not_packaged(name, tmp_path, monkeypatch):
     overrides, key, value = env_option(name, tmp_path)
@@ -62,6 +63,7 @@ def test_a_group_option_read_from_the_environment_is_not_packaged(name, tmp_path
     assert not (tmp_path / "dist").exists()
 
 
+@pytest.mark.slow
 def test_an_allowed_key_is_packaged_with_its_value(tmp_path, monkeypatch):
     name = WORKFLOW_NAMES[0]
     overrides, key, value = env_option(name, tmp_path)
@@ -74,6 +76,7 @@ def test_an_allowed_key_is_packaged_with_its_value(tmp_path, monkeypatch):
     assert stored == value + 1
 
 
+@pytest.mark.slow
 def test_remote_mode_sends_nothing_when_an_override_reads_the_environment(tmp_path, monkeypatch):
     name = WORKFLOW_NAMES[0]
     _, key, value = env_option(name, tmp_path)
@@ -93,6 +96,7 @@ def test_remote_mode_sends_nothing_when_an_override_reads_the_environment(tmp_pa
         assert admin.requests == []
 
 
+@pytest.mark.slow
 def test_a_launcher_input_read_from_the_environment_is_refused(tmp_path, monkeypatch):
     endpoint = f"127.0.0.1:{free_port()}"
     monkeypatch.setenv(VARIABLE, "s3cr3t")

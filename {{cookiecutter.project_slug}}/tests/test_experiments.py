@@ -58,7 +58,7 @@ def test_it_composes_with_the_workflow_and_runs(group, option, name):
         for key, choice in entry.items():
             group_key = key.removeprefix("override /")
             taken = config.hydra.runtime.choices[group_key]
-            assert taken == choice, f"{group}/{option} sets {group_key}={choice}, {name} keeps {taken}"
+            assert taken == choice, f"{group}/{option} sets {group_key}={choice}; {name}: {taken}"
     own = OmegaConf.masked_copy(added, [key for key in added if key not in ("defaults", "hydra")])
     for key, value in values(own).items():
         assert OmegaConf.select(config, key) == value, f"{group}/{option}: {key}"
@@ -67,6 +67,7 @@ def test_it_composes_with_the_workflow_and_runs(group, option, name):
     workflow(**bind_inputs(workflow, config, {}))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("group", "option"), ADDED_CONFIGS)
 def test_the_command_at_the_top_of_the_file_runs_as_written(group, option, tmp_path):
     (command,) = commands_of(group, option)  # one per file: the one a user copies
@@ -88,6 +89,7 @@ def test_the_readme_shows_the_files_own_commands():
     assert shown and set(shown) <= commands, "the README's Experiments commands are tested here"
 
 
+@pytest.mark.slow
 def test_a_local_sweep_runs_one_job_per_experiment(tmp_path):
     experiments = [option for group, option in ADDED_CONFIGS if group == "experiment"]
 

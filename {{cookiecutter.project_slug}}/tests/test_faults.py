@@ -16,6 +16,8 @@ from support.flyteadmin import Faults, serving
 from support.project import WORKFLOW_NAMES, tasks_of
 from support.scripts import run_workflow_script
 
+pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+
 # The workflow with the most tasks: a registration that can stop between two of them.
 NAME = max(WORKFLOW_NAMES, key=lambda name: len(tasks_of(name)))
 TASKS = [task.name for task in tasks_of(NAME)]

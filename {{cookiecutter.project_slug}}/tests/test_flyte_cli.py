@@ -16,6 +16,8 @@ from infra.binding import CONFIG_INPUT, bind_inputs, plain
 from support.flyteadmin import FlyteAdmin, serving
 from support.project import ROOT, WORKFLOW_NAMES, WORKFLOWS_DIR, compose_config, workflow_of
 
+pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+
 BIN = Path(sys.executable).parent
 VERSION = "cli-1"
 # What flytekit 1.16's `pyflyte run` says when a DictConfig input is given a value.

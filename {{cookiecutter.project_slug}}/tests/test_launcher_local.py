@@ -20,6 +20,8 @@ from support.project import (
 )
 from support.scripts import run_workflow_script
 
+pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+
 
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)
 def test_a_local_sweep_returns_each_jobs_workflow_outputs(name, tmp_path):

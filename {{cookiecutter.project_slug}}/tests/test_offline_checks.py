@@ -1,7 +1,8 @@
 """Bad launcher settings fail before anything leaves the machine (infra/checks.py, infra/rules.py):
-``python <workflow>.py -m`` in package and in remote mode, against a stand-in flyteadmin and a
-stand-in docker, prints one line naming the key, the rule and the value, packages nothing, sends
-no request and runs no image step. Add a row to BAD_SETTINGS to check one more."""
+``python <workflow>.py -m`` in remote mode (and one case of each kind in package mode), against a
+stand-in flyteadmin and a stand-in docker, prints one line naming the key, the rule and the
+value, packages nothing, sends no request and runs no image step. Add a row to BAD_SETTINGS to
+check one more."""
 
 from typing import NamedTuple
 
@@ -10,6 +11,8 @@ import pytest
 from infra.binding import CONFIG_INPUT
 from support.project import WORKFLOW_NAMES, compose_config, workflow_of
 from support.scripts import run_workflow_script
+
+pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
 
 NAME = WORKFLOW_NAMES[0]
 MODES = ("package", "remote")
@@ -139,6 +142,8 @@ if (given := config_given_input()) is not None:
         1,
         workflow,
     )
+# A value's rule, an unknown key added with `+`, an unknown workflow input.
+PACKAGE_MODE_CASES = ["tag with a space", "unknown nested setting", "unknown input"]
 # Endpoints are checked in remote mode only, where no other endpoint is set.
 BAD_ENDPOINTS = {
     "URL endpoint": bad(
@@ -172,11 +177,17 @@ def assert_refused_offline(output: str, case: Bad, tmp_path, admin, docker) -> N
     assert docker.calls == [], "an image step ran"
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", BAD_SETTINGS.values(), ids=list(BAD_SETTINGS))
-def test_a_bad_setting_fails_offline(mode, case, tmp_path, flyteadmin, docker):
-    output = run_refused(mode, case, tmp_path, flyteadmin)
+def test_a_bad_setting_fails_offline_in_remote_mode(case, tmp_path, flyteadmin, docker):
+    output = run_refused("remote", case, tmp_path, flyteadmin)
     assert_refused_offline(output, case, tmp_path, flyteadmin, docker)
+
+
+@pytest.mark.parametrize("name", PACKAGE_MODE_CASES)
+def test_a_bad_setting_fails_offline_in_package_mode(name, tmp_path, flyteadmin, docker):
+    """The settings are checked before the mode is chosen: one case of each kind shows it."""
+    output = run_refused("package", BAD_SETTINGS[name], tmp_path, flyteadmin)
+    assert_refused_offline(output, BAD_SETTINGS[name], tmp_path, flyteadmin, docker)
 
 
 @pytest.mark.parametrize("case", BAD_ENDPOINTS.values(), ids=list(BAD_ENDPOINTS))

@@ -31,6 +31,8 @@ from support.project import (
 )
 from support.scripts import run_workflow_script
 
+pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+
 VERSION = "pkg-1"
 # The placeholder flytectl fills in, spelled so that cookiecutter's Jinja leaves it alone.
 REMOTE_PACKAGE_PATH = "{" * 2 + " .remote_package_path " + "}" * 2

@@ -25,6 +25,8 @@ from support.project import (
 )
 from support.scripts import run_workflow_script
 
+pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+
 # The sweep below runs the workflow with the most tasks, over every option of its first group.
 NAME = max(WORKFLOW_NAMES, key=lambda name: len(tasks_of(name)))
 WORKFLOW = workflow_of(NAME).name

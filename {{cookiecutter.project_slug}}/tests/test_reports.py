@@ -46,6 +46,7 @@ def test_a_task_shows_the_report_file_as_its_deck(name, decks):
     assert "<svg" in fragment and fragment in page and fragment in deck_page
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)
 def test_a_local_run_saves_the_report_in_its_output_folder_also_from_the_cache(name, tmp_path):
     home = tmp_path / "home"

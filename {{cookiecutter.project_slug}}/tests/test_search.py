@@ -68,12 +68,14 @@ def check_results(search_name: str, name: str, tmp_path) -> list[float]:
     return values
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("search_name", "name"), PAIRS)
 def test_a_search_runs_locally_and_writes_its_best_params(search_name, name, tmp_path):
     search(search_name, name, "hydra.launcher.mode=local", tmp_path=tmp_path)
     check_results(search_name, name, tmp_path)
 
 
+@pytest.mark.slow
 def test_each_remote_trial_is_an_execution_whose_outputs_feed_the_search(tmp_path):
     search_name, name = PAIRS[0]
     workflow = workflow_of(name)
@@ -102,6 +104,7 @@ def test_each_remote_trial_is_an_execution_whose_outputs_feed_the_search(tmp_pat
         assert f"Execution {execution.id.name}: RUNNING -> SUCCEEDED" in output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("search_name", "name"), MISFITS)
 def test_a_search_whose_metric_a_workflow_lacks_fails_before_any_job(search_name, name, tmp_path):
     local = "hydra.launcher.mode=local"
@@ -119,6 +122,7 @@ def test_a_search_whose_metric_a_workflow_lacks_fails_before_any_job(search_name
         (["hydra.launcher.mode=package"], "needs each job's outputs: mode=package runs nothing"),
     ],
 )
+@pytest.mark.slow
 def test_a_search_in_a_mode_without_outputs_fails_before_any_call(overrides, message, tmp_path):
     search_name, name = PAIRS[0]
     with serving() as admin:
@@ -129,6 +133,7 @@ def test_a_search_in_a_mode_without_outputs_fails_before_any_call(overrides, mes
     assert not (tmp_path / "sweep" / "0").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("search_name", "name"), PAIRS)
 def test_a_metric_may_name_its_output_or_the_outputs_type(search_name, name):
     metric = metric_of(search_name, name)

@@ -100,6 +100,7 @@ def project(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_the_wheel_ships_the_code_and_no_secret(project, tmp_path):
     uv = shutil.which("uv") or str(ROOT / ".uv" / "bin" / "uv")
     build = [
@@ -142,6 +143,7 @@ def planted_in_source() -> Iterator[None]:
             path.unlink() if path.is_file() else path.rmdir()
 
 
+@pytest.mark.slow
 def test_a_fast_registered_launch_uploads_no_secret(planted_in_source, tmp_path):
     with serving() as admin:
         run_workflow_script(

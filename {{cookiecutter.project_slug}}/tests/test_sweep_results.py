@@ -12,6 +12,8 @@ from infra.metric import number_paths, outputs_by_name, scalars
 from support.project import WORKFLOW_NAMES, compose_config, group_sweep, tasks_of, workflow_of
 from support.scripts import run_workflow_script
 
+pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+
 # The workflow with the most tasks, swept over every option of its first group.
 NAME = max(WORKFLOW_NAMES, key=lambda name: len(tasks_of(name)))
 SWEEP = group_sweep(NAME)

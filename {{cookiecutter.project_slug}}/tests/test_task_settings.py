@@ -120,6 +120,7 @@ def assert_carries_settings(template) -> None:
     assert template.metadata.interruptible is True
 
 
+@pytest.mark.slow
 def test_the_packaged_task_carries_its_settings_and_no_other_task_changes(packaged):
     specs, _ = packaged["with"]
     plain, _ = packaged["without"]
@@ -132,6 +133,7 @@ def test_the_packaged_task_carries_its_settings_and_no_other_task_changes(packag
         assert specs[name] == plain[name]
 
 
+@pytest.mark.slow
 def test_the_manifest_lists_every_task_with_its_settings(packaged):
     _, manifest = packaged["with"]
     assert list(manifest["tasks"]) == [t.name for t in TASKS]
@@ -161,6 +163,7 @@ def command_line(key: str, settings: dict) -> list[str]:
     return overrides
 
 
+@pytest.mark.slow
 def test_remote_mode_registers_the_task_with_its_settings_from_the_command_line(tmp_path):
     with serving() as admin:
         run_workflow_script(
@@ -190,6 +193,7 @@ def local_run(tmp_path: Path, tasks: dict) -> list[dict]:
     return local_sweep(NAME, tmp_path=tmp_path, options=options)
 
 
+@pytest.mark.slow
 def test_a_local_run_ignores_them_and_returns_what_it_returns_without(tmp_path):
     (job,) = local_run(tmp_path / "with", {SHORT: SETTINGS})
     (plain,) = local_run(tmp_path / "without", {})
@@ -352,6 +356,7 @@ def test_settings_are_kept_by_full_name_and_leave_the_task_object_alone():
 @pytest.mark.parametrize(
     "mode", ["package", "remote"], ids=["nothing packaged", "nothing sent to flyteadmin"]
 )
+@pytest.mark.slow
 def test_a_bad_value_fails_before_anything_is_packaged_or_sent(mode, tmp_path, flyteadmin):
     settings, message = BAD["fractional GPU" if mode == "package" else "request over limit"]
     output = run_workflow_script(
