@@ -199,7 +199,8 @@ def test_the_projects_lint_and_tests_pass_and_cover_the_new_parts(changed):
     project, home, _ = changed
     make(project, "lint", home=home)
     output = make(project, "test", home=home, PYTEST_ARGS="-v")
-    assert re.search(r" \d+ passed", output) and " failed" not in output
+    (summary,) = re.findall(r"^=+ (\d+ passed.* in [\d.]+s) .*=$", output, re.MULTILINE)
+    assert " failed" not in summary and " error" not in summary, summary
     for part in ("[baseline]", "model-quadratic", "report-brief", "report-precise"):
         assert part in output, f"no test covers {part}"
 
