@@ -1,7 +1,7 @@
 """What leaves this machine with the code, decided here: an allow-list of what ships, and names
 that never ship, wherever they are.
 
-Three tools pack the project's files, each from a list of its own; tests/test_shipping.py checks
+Three tools pack the project's files, each from a list of its own; tests/infra/test_shipping.py checks
 each list against this module, and plants every secret name in every shipped folder:
 
 * the image build context: ``.dockerignore`` (docker, podman and buildah read it) lets in only
