@@ -10,7 +10,6 @@ from omegaconf import DictConfig, OmegaConf
 from infra.config import LauncherConfig
 from infra.settings import launcher_settings
 from support.flyteadmin import serving
-from support.project import compose_config
 from support.tools import Tools
 
 
@@ -53,6 +52,8 @@ def settings_of() -> Callable[[str], LauncherConfig]:
     """The project's launcher settings as a launch of the workflow ``name`` loads them."""
 
     def settings(name: str) -> LauncherConfig:
+        from support.project import compose_config
+
         return launcher_settings(compose_config(name, hydra=True))
 
     return settings

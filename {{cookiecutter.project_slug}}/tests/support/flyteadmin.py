@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import NamedTuple
 
 import grpc
@@ -49,12 +50,17 @@ from omegaconf import OmegaConf
 
 from support import admin_rules as rules
 from support.admin_rules import Refusal, ResourceType
-from support.project import CONF_DIR
 
 Phase = core_execution_pb2.WorkflowExecution
 Project = project_pb2.Project
-# The project the launcher's settings register into, which the stand-in has unless told otherwise.
-BAKED_PROJECT = OmegaConf.load(CONF_DIR / "hydra" / "launcher" / "flyte.yaml").project
+# The projects the launcher's settings register into, which the stand-in has unless told otherwise:
+# the launcher tests' fixture project's (FIXTURE_PROJECT), and the project's own if it has one.
+TESTS = Path(__file__).resolve().parents[1]
+LAUNCHER_SETTINGS = Path("conf", "hydra", "launcher", "flyte.yaml")
+FIXTURE_PROJECT = OmegaConf.load(TESTS / "infra" / "fixture_project" / LAUNCHER_SETTINGS).project
+KNOWN_PROJECTS = [
+    OmegaConf.load(path).project for path in [TESTS.parent / LAUNCHER_SETTINGS] if path.is_file()
+] + [FIXTURE_PROJECT]
 
 
 class Faults(NamedTuple):
@@ -108,7 +114,7 @@ class FlyteAdmin(admin_pb2_grpc.AdminServiceServicer, dataproxy_pb2_grpc.DataPro
         self.stopped = threading.Event()
         # execution id -> the phases its next GetExecution calls report, in order
         self.phases_to_come: dict[bytes, list[int]] = {}
-        self.projects: dict[str, int] = {BAKED_PROJECT: Project.ACTIVE}
+        self.projects: dict[str, int] = dict.fromkeys(KNOWN_PROJECTS, Project.ACTIVE)
         self.requests: list[tuple[str, object]] = []
         self.refusals: list[tuple[str, grpc.StatusCode, str]] = []
         self.uploads: dict[str, bytes] = {}

@@ -1,0 +1,1 @@
+"""The launcher tests' fixture pipelines: one workflow file per flytekit construct."""

@@ -1,0 +1,57 @@
+"""The launcher tests' own project (tests/infra/fixture_project/): its workflows, one per flytekit
+construct, and its configs. The launcher's tests use it, never the project's src/ or conf/, so a
+user may rewrite those freely."""
+
+import importlib
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from flytekit.core.base_task import PythonTask
+from flytekit.core.workflow import WorkflowBase
+from hydra import compose, initialize_config_dir
+from omegaconf import DictConfig
+
+from infra.discovery import main_workflow, reachable
+from support.scripts import run_workflow_script
+
+ROOT = Path(__file__).resolve().parents[1] / "infra" / "fixture_project"
+CONF_DIR = ROOT / "conf"
+SOURCE = ROOT / "src"
+PACKAGE = "fixture_flows"
+WORKFLOWS_DIR = SOURCE / PACKAGE / "workflows"
+if str(SOURCE) not in sys.path:
+    sys.path.insert(0, str(SOURCE))
+
+# The fixture workflows, each named after the construct it uses.
+WORKFLOW_NAMES = ["branching", "cached", "dynamic", "files", "mapped"]
+WORKFLOW_MODULES: dict[str, ModuleType] = {
+    name: importlib.import_module(f"{PACKAGE}.workflows.{name}") for name in WORKFLOW_NAMES
+}
+# The config group every fixture config selects, and its options.
+GROUP, OPTIONS = "size", ["large", "small"]
+GROUP_SWEEP = f"{GROUP}={','.join(OPTIONS)}"
+
+
+def workflow_of(name: str) -> WorkflowBase:
+    """The main workflow of the fixture workflow file ``name``."""
+    return main_workflow(WORKFLOW_MODULES[name])
+
+
+def tasks_of(name: str) -> list[PythonTask]:
+    """Every task the main workflow of ``name`` reaches, in the launcher's order."""
+    return [entity for entity in reachable(workflow_of(name)) if isinstance(entity, PythonTask)]
+
+
+def compose_config(name: str, overrides=(), hydra: bool = False) -> DictConfig:
+    """Compose a fixture primary config the way ``@hydra.main`` would."""
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        return compose(config_name=name, overrides=list(overrides), return_hydra_config=hydra)
+
+
+def run_fixture(workflow: str, *args: str, **options) -> str:
+    """``python <fixture workflow>.py args`` as ``support.scripts.run_workflow_script`` runs a
+    project's workflow file, with the fixture package importable."""
+    return run_workflow_script(
+        workflow, *args, workflows_dir=WORKFLOWS_DIR, pythonpath=[SOURCE], **options
+    )
