@@ -3,12 +3,15 @@ every task, sub-workflow and launch plan it reaches."""
 
 import importlib
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
 
+from flytekit.core.array_node_map_task import ArrayNodeMapTask
 from flytekit.core.base_task import PythonTask
+from flytekit.core.condition import BranchNode
 from flytekit.core.launch_plan import LaunchPlan
+from flytekit.core.python_function_task import PythonFunctionTask
 from flytekit.core.workflow import WorkflowBase
 
 from infra.errors import LauncherError
@@ -70,8 +73,11 @@ def main_workflow(module: ModuleType, name: str | None = None) -> WorkflowBase:
     return workflows[candidates[0]]
 
 
-def reachable(workflow: WorkflowBase) -> Iterator[WorkflowBase | PythonTask | LaunchPlan]:
-    """The workflow itself, then every entity its nodes call, depth first, each once."""
+def reachable(
+    workflow: WorkflowBase,
+) -> Iterator[WorkflowBase | PythonTask | LaunchPlan | BranchNode]:
+    """The workflow itself, then every entity its nodes call, depth first, each once: tasks,
+    workflows, launch plans, and each ``conditional`` (a BranchNode) followed by its branches'."""
     seen: set[int] = set()
     stack: list = [workflow]
     while stack:
@@ -84,6 +90,11 @@ def reachable(workflow: WorkflowBase) -> Iterator[WorkflowBase | PythonTask | La
             stack.append(entity.workflow)
         elif isinstance(entity, WorkflowBase):
             stack.extend(node.flyte_entity for node in reversed(entity.nodes))
+        elif isinstance(entity, BranchNode):
+            block = entity._ifelse_block  # flytekit keeps the branches' nodes only here
+            cases = [block.case, *(block.other or [])]
+            branches = [case.then_node for case in cases] + [block.else_node]
+            stack.extend(node.flyte_entity for node in reversed(branches) if node is not None)
 
 
 def source_root(module: ModuleType) -> Path:
@@ -99,3 +110,30 @@ def project_root(module: ModuleType) -> Path:
     return next(
         (folder for folder in [root, *root.parents] if (folder / "pyproject.toml").is_file()), root
     )
+
+
+def run_task(task: PythonTask) -> PythonTask:
+    """The task that runs: a ``map_task``'s mapped task, else the task itself."""
+    return task.python_function_task if isinstance(task, ArrayNodeMapTask) else task
+
+
+def dynamic_launchers(key: str, tasks: Sequence[PythonTask]) -> list[PythonTask]:
+    """The ``@dynamic`` tasks among ``tasks`` whose code calls a task whose function name is
+    ``key``: those tasks are created on the cluster at run time, never reached from here."""
+    return [
+        task
+        for task in tasks
+        if isinstance(task, PythonFunctionTask)
+        and task.execution_mode == PythonFunctionTask.ExecutionBehavior.DYNAMIC
+        and any(
+            isinstance(value, PythonTask) and value.name.rpartition(".")[2] == key
+            for name, value in task.task_function.__globals__.items()
+            if name in global_names(task.task_function.__code__)
+        )
+    ]
+
+
+def global_names(code: CodeType) -> set[str]:
+    """The global names a function's code (with its comprehensions and inner functions) uses."""
+    inner = [const for const in code.co_consts if isinstance(const, CodeType)]
+    return set(code.co_names).union(*map(global_names, inner))

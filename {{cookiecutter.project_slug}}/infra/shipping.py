@@ -1,8 +1,8 @@
 """What leaves this machine with the code, decided here: an allow-list of what ships, and names
 that never ship, wherever they are.
 
-Three tools pack the project's files, each from a list of its own; tests/infra/test_shipping.py checks
-each list against this module, and plants every secret name in every shipped folder:
+Three tools pack the project's files, each from a list of its own; tests/infra/test_shipping.py
+checks each list against this module, and plants every secret name in every shipped folder:
 
 * the image build context: ``.dockerignore`` (docker, podman and buildah read it) lets in only
   ``BUILD_CONTEXT``, then leaves out ``SECRET_FILES`` and ``SECRET_FOLDERS`` at any depth;
@@ -22,7 +22,7 @@ from flytekit.tools.ignore import Ignore
 # What the Dockerfile copies into the image's build.
 BUILD_CONTEXT = ("pyproject.toml", "uv.lock", "README.md", "src/", "infra/", "hydra_plugins/")
 # The folders the wheel is built from.
-WHEEL = ("src/{{ cookiecutter.package_name }}", "infra", "hydra_plugins")
+WHEEL = ("src/demand_forecast", "infra", "hydra_plugins")
 # Secret-looking files: environments, login files, keys and certificates, cloud credentials.
 SECRET_FILES = (
     ".env",

@@ -3,6 +3,9 @@ checked offline, and what they change in the task's serialized template.
 
 An entry is keyed by the task's function name (``train``), or by its full name
 (``<package>.workflows.tasks.train``) where two tasks of the workflow share a function name. A
+``map_task(train)`` is keyed like ``train``: its settings go to the array node's sub-task, which
+runs each item. Tasks a ``@dynamic`` launches are created on the cluster at run time, beyond the
+launcher's reach: a key naming one is refused with where to set them instead. A
 name the workflow's tasks do not have is an error listing them. Each field set replaces the
 task's own ``@task`` value; requests and limits replace resource by resource, and the resources
 that result (config and ``@task`` together, for every task) are checked by infra/resources.py.
@@ -28,7 +31,7 @@ from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from infra.config import ResourcesConfig, TaskConfig
-from infra.discovery import reachable
+from infra.discovery import dynamic_launchers, reachable, run_task
 from infra.errors import LauncherError
 from infra.resources import RESOURCES, Setting, check_resources
 
@@ -99,7 +102,7 @@ def task_config(key: str, value: Any) -> TaskConfig:
 def find_task(key: str, tasks: Sequence[PythonTask], workflow: str) -> PythonTask:
     """The task ``key`` names: its full name, or a function name only one task has."""
     for task in tasks:
-        if task.name == key:
+        if key in (task.name, run_task(task).name):
             return task
     matches = [task for task in tasks if short_name(task) == key]
     if len(matches) > 1:
@@ -108,6 +111,15 @@ def find_task(key: str, tasks: Sequence[PythonTask], workflow: str) -> PythonTas
             f"{sorted(task.name for task in matches)}; use the full name as the key"
         )
     if not matches:
+        for launcher in dynamic_launchers(key, tasks):
+            raise LauncherError(
+                f"{PREFIX}.{key}: task {key!r} is launched by the @dynamic task {launcher.name}, "
+                "which creates its tasks on the cluster at run time, beyond these settings. Set "
+                f"them in code: in @task(requests=Resources(...), limits=Resources(...), "
+                f"retries=..., timeout=...) on {key}, or as {key}(...).with_overrides(requests="
+                f"Resources(...), limits=Resources(...)) inside {short_name(launcher)}; "
+                f"{PREFIX}.{short_name(launcher)} sets those of the @dynamic task itself"
+            )
         raise LauncherError(
             f"{PREFIX}.{key}: workflow {workflow} has no task {key!r}; its tasks are "
             f"{sorted({short_name(task) for task in tasks})}"
@@ -116,8 +128,9 @@ def find_task(key: str, tasks: Sequence[PythonTask], workflow: str) -> PythonTas
 
 
 def short_name(task: PythonTask) -> str:
-    """A task's function name: ``train`` for ``<package>.workflows.tasks.train``."""
-    return task.name.rpartition(".")[2]
+    """A task's function name: ``train`` for ``<package>.workflows.tasks.train``, and for
+    ``map_task(train)`` too."""
+    return run_task(task).name.rpartition(".")[2]
 
 
 def parse_timeout(key: str, text: str) -> timedelta:
@@ -188,7 +201,8 @@ def _checked_resources(
 ) -> ResourceSpec | None:
     """The task's requests and limits, the config's replacing its own resource by resource,
     checked; None if the config sets none (the task's template keeps its own)."""
-    own = getattr(task, "resources", None)
+    runner = run_task(task)
+    own = getattr(runner, "resources", None)
     own_spec = own if isinstance(own, ResourceSpec) else ResourceSpec(Resources(), Resources())
     sides = {
         side: _merged(key, side, getattr(config, side), getattr(own_spec, side))
@@ -197,7 +211,7 @@ def _checked_resources(
     check_resources(task.name, sides["requests"], sides["limits"])
     if config.requests == ResourcesConfig() and config.limits == ResourcesConfig():
         return None
-    if not isinstance(task, PythonAutoContainerTask) or task.pod_template is not None:
+    if not isinstance(runner, PythonAutoContainerTask) or runner.pod_template is not None:
         raise LauncherError(
             f"{PREFIX}.{key}: task {task.name} runs no plain container (it has a pod template or "
             "is not a Python task): set its resources in its code"
