@@ -22,7 +22,7 @@ from flytekit.tools.ignore import Ignore
 # What the Dockerfile copies into the image's build.
 BUILD_CONTEXT = ("pyproject.toml", "uv.lock", "README.md", "src/", "infra/", "hydra_plugins/")
 # The folders the wheel is built from.
-WHEEL = ("src/demand_forecast", "infra", "hydra_plugins")
+WHEEL = ("src/{{ cookiecutter.package_name }}", "infra", "hydra_plugins")
 # Secret-looking files: environments, login files, keys and certificates, cloud credentials.
 SECRET_FILES = (
     ".env",
