@@ -123,7 +123,7 @@ EXPECTED_FILES = {
     "tests/test_example_plots.py",
     "tests/test_experiments.py",
     "tests/infra/test_faults.py",
-    "tests/infra/test_flyte_cli.py",
+    "tests/test_flyte_cli.py",
     "tests/infra/test_flyteadmin_standin.py",
     "tests/infra/test_image_command.py",
     "tests/infra/test_images.py",

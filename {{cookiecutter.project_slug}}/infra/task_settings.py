@@ -26,7 +26,7 @@ from flytekit.core.python_auto_container import PythonAutoContainerTask
 from flytekit.core.resources import ResourceSpec, convert_resources_to_resource_model
 from flytekit.core.workflow import WorkflowBase
 from flytekit.models.task import Resources as ResourcesModel
-from flytekit.models.task import TaskSpec
+from flytekit.models.task import TaskSpec, TaskTemplate
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
@@ -171,7 +171,7 @@ def with_task_settings(spec: TaskSpec, settings: TaskSettings) -> TaskSpec:
         template.metadata.timeout.FromTimedelta(settings.timeout)
     if settings.interruptible is not None:
         template.metadata.interruptible = settings.interruptible
-    return TaskSpec.from_flyte_idl(message)
+    return TaskSpec(TaskTemplate.from_flyte_idl(template), spec.docs)
 
 
 def template_settings(spec: TaskSpec) -> dict[str, Any]:

@@ -22,8 +22,8 @@ def test_the_dockerfiles_default_base_image_has_the_projects_python():
 
 
 def test_the_build_context_is_what_the_dockerfile_copies():
-    """infra/shipping.py's BUILD_CONTEXT (which .dockerignore lets in, tests/infra/test_shipping.py) is
-    exactly what the Dockerfile copies from the context."""
+    """infra/shipping.py's BUILD_CONTEXT (which .dockerignore lets in, tests/infra/test_shipping.py)
+    is exactly what the Dockerfile copies from the context."""
     copies = re.findall(r"^COPY (?!--from)(.+) \S+$", (ROOT / "Dockerfile").read_text(), re.M)
     sources = {source.rstrip("*/") for line in copies for source in line.split()}
     assert sources == {entry.rstrip("/") for entry in BUILD_CONTEXT}

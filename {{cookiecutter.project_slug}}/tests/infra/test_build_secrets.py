@@ -9,9 +9,9 @@ from infra.builders import build_command
 from infra.config import ImageConfig
 from infra.errors import LauncherError
 from support.buildah import build_to_folder, buildah_env, shell_root
+from support.fixture_project import WORKFLOW_NAMES, run_fixture
 from support.flyteadmin import serving
-from support.project import ROOT, WORKFLOW_NAMES
-from support.scripts import run_workflow_script
+from support.scripts import ROOT
 from support.settings import REPO
 
 VARIABLE = "HFT_TEST_BUILD_TOKEN"
@@ -48,7 +48,7 @@ def test_a_launch_never_shows_or_saves_the_value(tools, tmp_path, monkeypatch):
     monkeypatch.setenv(VARIABLE, VALUE)
     sweep = tmp_path / "sweep"
     with serving() as admin:
-        output = run_workflow_script(
+        output = run_fixture(
             WORKFLOW_NAMES[0],
             "-m",
             f"hydra.launcher.connection.endpoint={admin.endpoint}",

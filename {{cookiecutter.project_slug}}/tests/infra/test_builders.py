@@ -10,7 +10,7 @@ from infra.builders import build_command, push_command, select_builder
 from infra.config import ImageConfig
 from infra.errors import LauncherError
 from infra.images import distinct_images, prepare_images
-from support.project import ROOT
+from support.scripts import ROOT
 from support.settings import LOCAL_REPO, REPO
 from support.settings import settings_with as settings
 

@@ -11,7 +11,7 @@ from flytekit.exceptions.user import FlyteEntityNotExistException
 from infra.config import ConnectionConfig
 from infra.connection import check_endpoint, connect, flyte_config, probe
 from infra.errors import LauncherError
-from support.flyteadmin import BAKED_PROJECT, Project
+from support.flyteadmin import FIXTURE_PROJECT, Project
 from support.ports import free_port
 
 
@@ -34,11 +34,11 @@ def test_the_probe_gives_up_on_a_silent_endpoint_at_its_timeout():
 
 def test_connect_gives_a_remote_that_reaches_a_running_flyteadmin(flyteadmin):
     connection = ConnectionConfig(endpoint=flyteadmin.endpoint)
-    remote = connect(flyte_config(connection), connection, BAKED_PROJECT, "development")
+    remote = connect(flyte_config(connection), connection, FIXTURE_PROJECT, "development")
     with pytest.raises(FlyteEntityNotExistException):
         remote.fetch_task(name="nothing.here", version="v1")
     asked = {(request.id.project, request.id.name) for request in flyteadmin.calls("GetTask")}
-    assert asked == {(BAKED_PROJECT, "nothing.here")}
+    assert asked == {(FIXTURE_PROJECT, "nothing.here")}
 
 
 @pytest.mark.parametrize(
@@ -69,18 +69,20 @@ def test_connect_gives_a_remote_that_reaches_a_running_flyteadmin(flyteadmin):
 def test_connect_refuses_a_project_flyteadmin_would_refuse(flyteadmin, state, domain, message):
     flyteadmin.projects = {"other": Project.ACTIVE}
     if state is not None:
-        flyteadmin.projects[BAKED_PROJECT] = state
+        flyteadmin.projects[FIXTURE_PROJECT] = state
     connection = ConnectionConfig(endpoint=flyteadmin.endpoint)
-    expected = message.format(endpoint=flyteadmin.endpoint, project=BAKED_PROJECT)
+    expected = message.format(endpoint=flyteadmin.endpoint, project=FIXTURE_PROJECT)
     with pytest.raises(LauncherError, match=re.escape(expected)):
-        connect(flyte_config(connection), connection, BAKED_PROJECT, domain)
+        connect(flyte_config(connection), connection, FIXTURE_PROJECT, domain)
     assert {method for method, _ in flyteadmin.requests} == {"ListProjects"}
 
 
 def test_the_project_is_found_on_any_page_of_the_listing(flyteadmin):
     flyteadmin.projects |= {f"a-team-{n:03}": Project.ACTIVE for n in range(250)}
     connection = ConnectionConfig(endpoint=flyteadmin.endpoint)
-    connect(flyte_config(connection), connection, BAKED_PROJECT, "development")  # sorted after them
+    connect(
+        flyte_config(connection), connection, FIXTURE_PROJECT, "development"
+    )  # sorted after them
     assert len(flyteadmin.calls("ListProjects")) == 3
 
 

@@ -5,9 +5,9 @@ from types import ModuleType
 import pytest
 from flytekit import LaunchPlan, task, workflow
 
-from infra.discovery import main_workflow, module_name, reachable, workflow_module
+from infra.discovery import main_workflow, module_name, reachable, run_task, workflow_module
 from infra.errors import LauncherError
-from support.project import WORKFLOW_MODULES, WORKFLOW_NAMES, WORKFLOWS_DIR, tasks_of
+from support.fixture_project import WORKFLOW_MODULES, WORKFLOW_NAMES, WORKFLOWS_DIR, tasks_of
 
 
 @task
@@ -51,7 +51,7 @@ def test_everything_the_main_workflow_reaches_is_found_once():
 def test_every_task_is_named_after_its_importable_module(name):
     tasks = tasks_of(name)
     assert tasks, f"{name} reaches no task"
-    for found in tasks:
+    for found in map(run_task, tasks):  # a map_task's, the task it maps
         function = found.task_function
         assert function.__module__ != "__main__"
         assert found.name == f"{function.__module__}.{function.__name__}"

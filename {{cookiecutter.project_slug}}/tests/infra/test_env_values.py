@@ -10,10 +10,9 @@ import yaml
 from omegaconf import OmegaConf
 
 from infra.env_values import env_interpolations
+from support.fixture_project import CONF_DIR, WORKFLOW_NAMES, compose_config, groups_of, run_fixture
 from support.flyteadmin import serving
 from support.ports import free_port
-from support.project import CONF_DIR, WORKFLOW_NAMES, compose_config, groups_of
-from support.scripts import run_workflow_script
 
 VARIABLE = "HFT_TEST_ENV_VALUE"
 INTERPOLATION = "${oc.env:" + VARIABLE + "}"
@@ -36,7 +35,7 @@ def env_option(name: str, tmp_path) -> tuple[list[str], str, int]:
 
 
 def package(name: str, tmp_path, *overrides: str, succeed: bool) -> str:
-    return run_workflow_script(
+    return run_fixture(
         name,
         "-m",
         "hydra.launcher.mode=package",
@@ -82,7 +81,7 @@ def test_remote_mode_sends_nothing_when_an_override_reads_the_environment(tmp_pa
     _, key, value = env_option(name, tmp_path)
     monkeypatch.setenv(VARIABLE, str(value))
     with serving() as admin:
-        output = run_workflow_script(
+        output = run_fixture(
             name,
             "-m",
             f"hydra.launcher.connection.endpoint={admin.endpoint}",
@@ -101,7 +100,7 @@ def test_a_launcher_input_read_from_the_environment_is_refused(tmp_path, monkeyp
     endpoint = f"127.0.0.1:{free_port()}"
     monkeypatch.setenv(VARIABLE, "s3cr3t")
     name = next(n for n in WORKFLOW_NAMES if "query" in compose_config(n))
-    output = run_workflow_script(
+    output = run_fixture(
         name,
         "-m",
         f"hydra.launcher.connection.endpoint={endpoint}",

@@ -12,9 +12,8 @@ import time
 
 import pytest
 
+from support.fixture_project import WORKFLOW_NAMES, run_fixture, tasks_of
 from support.flyteadmin import Faults, serving
-from support.project import WORKFLOW_NAMES, tasks_of
-from support.scripts import run_workflow_script
 
 pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
 
@@ -30,7 +29,7 @@ CALL_TIMEOUT = "hydra.launcher.connection.call_timeout_seconds"
 def launch(endpoint: str, *overrides: str, tmp_path, succeed: bool = False) -> tuple[str, float]:
     """``python <workflow>.py -m`` in remote mode with one-second deadlines: output, seconds."""
     started = time.monotonic()
-    output = run_workflow_script(
+    output = run_fixture(
         NAME,
         "-m",
         f"hydra.launcher.connection.endpoint={endpoint}",

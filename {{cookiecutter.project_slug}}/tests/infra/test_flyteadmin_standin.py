@@ -23,8 +23,8 @@ from flytekit.models.task import TaskSpec
 from infra.binding import bind_inputs, to_literals
 from infra.launch_plans import job_launch_plan
 from infra.serialization import registrable_entities, serialization_settings
-from support.flyteadmin import BAKED_PROJECT, Project
-from support.project import WORKFLOW_NAMES, compose_config, workflow_of
+from support.fixture_project import WORKFLOW_NAMES, compose_config, workflow_of
+from support.flyteadmin import FIXTURE_PROJECT, Project
 
 NAME = max(WORKFLOW_NAMES, key=lambda name: len(workflow_of(name).python_interface.inputs))
 WORKFLOW = workflow_of(NAME)
@@ -97,7 +97,7 @@ def execute(client, launch_plan: LaunchPlanModel, inputs=None, name=None):
         launch_plan.id, ExecutionMetadata(ExecutionMetadata.ExecutionMode.MANUAL, "test", 0)
     )
     literals = LiteralMap({} if inputs is None else inputs)
-    return client.create_execution(BAKED_PROJECT, "development", name, spec, literals)
+    return client.create_execution(FIXTURE_PROJECT, "development", name, spec, literals)
 
 
 def first_task(entities) -> TaskSpec:
@@ -125,13 +125,13 @@ def test_an_unregistered_project_is_refused(client, entities):
 
 @pytest.mark.parametrize("state", [Project.ARCHIVED, Project.SYSTEM_GENERATED])
 def test_a_project_that_is_not_active_is_refused(client, flyteadmin, entities, state):
-    flyteadmin.projects[BAKED_PROJECT] = state
+    flyteadmin.projects[FIXTURE_PROJECT] = state
     code, message = refusal(create, client, first_task(entities))
-    assert (code, message) == (Code.INVALID_ARGUMENT, f"project [{BAKED_PROJECT}] is not active")
+    assert (code, message) == (Code.INVALID_ARGUMENT, f"project [{FIXTURE_PROJECT}] is not active")
 
 
 def test_an_unknown_domain_is_refused(client, entities):
-    task = changed(first_task(entities), in_project(BAKED_PROJECT, "qa"))
+    task = changed(first_task(entities), in_project(FIXTURE_PROJECT, "qa"))
     assert refusal(create, client, task) == (
         Code.INVALID_ARGUMENT,
         "domain [qa] is unrecognized by system",

@@ -3,7 +3,7 @@ workflow's primary config. Builders are stand-ins (``tools``).
 """
 
 from infra import image_command
-from support.project import WORKFLOW_MODULES, WORKFLOW_NAMES, compose_config
+from support.fixture_project import WORKFLOW_MODULES, WORKFLOW_NAMES, compose_config
 
 WORKFLOW = WORKFLOW_MODULES[WORKFLOW_NAMES[0]].__name__
 

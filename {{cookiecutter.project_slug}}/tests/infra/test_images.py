@@ -11,7 +11,7 @@ from infra import builders
 from infra.config import ImageConfig
 from infra.errors import LauncherError
 from infra.images import distinct_images, image_refs, image_steps, prepare_images
-from support.project import ROOT
+from support.scripts import ROOT
 from support.settings import REPO
 from support.settings import settings_with as settings
 

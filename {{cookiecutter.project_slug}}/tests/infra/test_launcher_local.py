@@ -10,15 +10,16 @@ from omegaconf import DictConfig, OmegaConf
 
 from infra.binding import bind_inputs
 from infra.errors import LauncherError
-from support.job_returns import files, local_sweep, shown
-from support.project import (
+from support.fixture_project import (
     ROOT,
     WORKFLOW_NAMES,
     compose_config,
+    fixture_sweep,
     group_sweep,
+    run_fixture,
     workflow_of,
 )
-from support.scripts import run_workflow_script
+from support.job_returns import files, shown
 
 pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
 
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.slow  # each test runs the project's commands in new pr
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)
 def test_a_local_sweep_returns_each_jobs_workflow_outputs(name, tmp_path):
     sweep = group_sweep(name)
-    jobs = local_sweep(name, *sweep, tmp_path=tmp_path)
+    jobs = fixture_sweep(name, *sweep, tmp_path=tmp_path)
     group, _, options = (sweep[0] if sweep else "=").partition("=")
     expected_overrides = [[f"{group}={option}"] for option in options.split(",")] if sweep else [[]]
     assert [job["overrides"] for job in jobs] == expected_overrides
@@ -44,7 +45,7 @@ def sweep_with(launcher: str, name: str, sweep: list[str], tmp_path) -> tuple[in
     """A multirun of ``name`` with ``launcher`` (``basic``: Hydra's; else the project's, local
     mode): how many configs Hydra composed during it, and the job folders."""
     folder = tmp_path / launcher
-    run_workflow_script(
+    run_fixture(
         name,
         "-m",
         "hydra/launcher=basic" if launcher == "basic" else "hydra.launcher.mode=local",

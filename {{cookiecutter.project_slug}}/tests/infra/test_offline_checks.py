@@ -9,8 +9,7 @@ from typing import NamedTuple
 import pytest
 
 from infra.binding import CONFIG_INPUT
-from support.project import WORKFLOW_NAMES, compose_config, workflow_of
-from support.scripts import run_workflow_script
+from support.fixture_project import WORKFLOW_NAMES, compose_config, run_fixture, workflow_of
 
 pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
 
@@ -200,7 +199,7 @@ def run_refused(mode: str, case: Bad, tmp_path, admin) -> str:
     """``python <workflow>.py -m`` in ``mode`` with the case's overrides, which must fail."""
     sets_endpoint = any(".endpoint=" in override for override in case.overrides)
     endpoint = [] if sets_endpoint else [f"hydra.launcher.connection.endpoint={admin.endpoint}"]
-    return run_workflow_script(
+    return run_fixture(
         case.workflow,
         "-m",
         f"hydra.launcher.mode={mode}",
@@ -220,7 +219,7 @@ def test_the_same_launch_with_good_settings_gets_past_the_checks(
 ):
     """The control: without a bad setting, the same command packages, or builds and reaches
     flyteadmin, so the assertions above can fail."""
-    output = run_workflow_script(
+    output = run_fixture(
         NAME,
         "-m",
         f"hydra.launcher.mode={mode}",

@@ -19,17 +19,17 @@ from pathlib import Path
 import pytest
 
 from infra.binding import CONFIG_INPUT, plain
-from support.literals import decoded
-from support.packages import read_package
-from support.project import (
+from support.fixture_project import (
     WORKFLOW_NAMES,
     WORKFLOWS_DIR,
     compose_config,
     group_sweep,
+    run_fixture,
     tasks_of,
     workflow_of,
 )
-from support.scripts import run_workflow_script
+from support.literals import decoded
+from support.packages import read_package
 
 pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
 
@@ -45,7 +45,7 @@ DRY_RUN_LINE = re.compile(r"(Task|Workflow|Launch Plan): (\S+)\s+\(Dry\s+run\s+M
 def package(root: Path, name: str, *overrides: str) -> tuple[dict, dict]:
     """``python <name>.py -m hydra.launcher.mode=package overrides``: (entities, manifest)."""
     folder = root / name / hashlib.sha256(repr(overrides).encode()).hexdigest()[:8]
-    run_workflow_script(
+    run_fixture(
         name,
         "-m",
         "hydra.launcher.mode=package",

@@ -15,7 +15,7 @@ from infra.config import ImageConfig
 from infra.errors import LauncherError
 from infra.images import image_refs, prepare_images
 from infra.registry import is_local_registry, split_ref
-from support.project import ROOT
+from support.scripts import ROOT
 from support.settings import LOCAL_REPO, REPO
 from support.settings import settings_with as settings
 

@@ -13,17 +13,17 @@ from flyteidl.admin import launch_plan_pb2, workflow_pb2
 from flyteidl.core import execution_pb2
 
 from infra.binding import plain
-from support.flyteadmin import FlyteAdmin, key, serving
-from support.literals import decoded
-from support.ports import free_port
-from support.project import (
+from support.fixture_project import (
     WORKFLOW_NAMES,
     compose_config,
     group_sweep,
+    run_fixture,
     tasks_of,
     workflow_of,
 )
-from support.scripts import run_workflow_script
+from support.flyteadmin import FlyteAdmin, key, serving
+from support.literals import decoded
+from support.ports import free_port
 
 pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
 
@@ -38,7 +38,7 @@ VERSION = "remote-1"
 
 def launch(admin, workflow: str, *overrides: str, tmp_path, succeed: bool = True) -> str:
     """``python <workflow>.py -m`` in remote mode against ``admin``, images taken as pushed."""
-    return run_workflow_script(
+    return run_fixture(
         workflow,
         "-m",
         f"hydra.launcher.connection.endpoint={admin.endpoint}",
@@ -210,7 +210,7 @@ def test_a_missing_project_fails_before_any_image_step_and_says_how_to_create_it
     project = settings_of(NAME).project
     flyteadmin.projects = {"someone-else": 0}
     tools.add("docker")
-    output = run_workflow_script(
+    output = run_fixture(
         NAME,
         "-m",
         f"hydra.launcher.connection.endpoint={flyteadmin.endpoint}",
@@ -230,7 +230,7 @@ def test_a_missing_project_fails_before_any_image_step_and_says_how_to_create_it
 def test_an_unreachable_endpoint_fails_fast_and_names_it(tmp_path):
     endpoint = f"127.0.0.1:{free_port()}"
     started = time.monotonic()
-    output = run_workflow_script(
+    output = run_fixture(
         NAME,
         "-m",
         f"hydra.launcher.connection.endpoint={endpoint}",
@@ -245,7 +245,7 @@ def test_an_unreachable_endpoint_fails_fast_and_names_it(tmp_path):
 
 def test_config_values_are_checked_before_any_network_call(tmp_path):
     endpoint = f"127.0.0.1:{free_port()}"
-    output = run_workflow_script(
+    output = run_fixture(
         NAME,
         "-m",
         f"hydra.launcher.connection.endpoint={endpoint}",
@@ -260,7 +260,7 @@ def test_config_values_are_checked_before_any_network_call(tmp_path):
 
 def test_a_missing_image_tool_is_reported_before_any_network_call(tmp_path):
     endpoint = f"127.0.0.1:{free_port()}"
-    output = run_workflow_script(
+    output = run_fixture(
         NAME,
         "-m",
         f"hydra.launcher.connection.endpoint={endpoint}",

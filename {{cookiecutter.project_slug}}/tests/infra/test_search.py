@@ -10,10 +10,15 @@ import yaml
 from infra.errors import LauncherError
 from infra.metric import Metric, optimized_metric
 from infra.settings import launcher_settings
+from support.fixture_project import (
+    CONF_DIR,
+    WORKFLOW_NAMES,
+    compose_config,
+    run_fixture,
+    workflow_of,
+)
 from support.flyteadmin import serving
 from support.literals import decoded
-from support.project import CONF_DIR, WORKFLOW_NAMES, compose_config, workflow_of
-from support.scripts import run_workflow_script
 
 SEARCHES = sorted(path.stem for path in (CONF_DIR / "hparams_search").glob("*.yaml"))
 
@@ -39,7 +44,7 @@ def test_the_project_ships_a_search_that_fits_a_workflow():
 
 
 def search(search_name: str, name: str, *overrides: str, tmp_path, succeed: bool = True) -> str:
-    return run_workflow_script(
+    return run_fixture(
         name,
         "-m",
         f"hparams_search={search_name}",

@@ -16,7 +16,6 @@ import sys
 import tarfile
 import uuid
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,9 +23,10 @@ from flytekit.tools.fast_registration import fast_package
 
 from infra.shipping import BUILD_CONTEXT, SECRET_FILES, SECRET_FOLDERS, WHEEL, fast_package_options
 from support.buildah import build_to_folder, buildah_env
+from support.fixture_project import CONF_DIR, SOURCE, WORKFLOW_NAMES
+from support.fixture_project import PACKAGE as FIXTURE_PACKAGE
 from support.flyteadmin import serving
-from support.project import PACKAGE, ROOT, WORKFLOW_NAMES
-from support.scripts import run_workflow_script
+from support.scripts import ROOT, run_workflow_script
 
 try:
     import tomllib
@@ -43,6 +43,7 @@ PLANTED = sorted(
 # What the project holds but a copy of it for these tests leaves out.
 NOT_COPIED = (".git", ".venv", ".uv", "outputs", "multirun", "dist", "__pycache__", ".*_cache")
 CODE = ("src", "infra", "hydra_plugins")
+PACKAGE = WHEEL[0].rpartition("/")[2]  # the project's package: src/<PACKAGE>
 
 
 def folders_under(root: Path, *tops: str) -> list[Path]:
@@ -92,10 +93,15 @@ def tar_files(data: bytes) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    """A copy of the project with every secret planted in the project folder, conf/ and every
-    folder of the code."""
+    """A copy of the project, its src/<package> and conf/ the fixture project's (whatever the
+    project's hold), with every secret planted in the project folder, conf/ and every folder of
+    the code."""
     root = tmp_path_factory.mktemp("shipping") / "project"
     shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(*NOT_COPIED))
+    for folder in (root / "src", root / "conf"):
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(SOURCE / FIXTURE_PACKAGE, root / "src" / PACKAGE)
+    shutil.copytree(CONF_DIR, root / "conf")
     plant([root, root / "conf", *folders_under(root, *CODE)], [])
     return root
 
@@ -132,15 +138,13 @@ def test_the_fast_registration_archive_ships_the_package_and_no_secret(project, 
 
 
 @pytest.fixture
-def planted_in_source() -> Iterator[None]:
-    """The secrets planted in the project's own source folders, for a real launch; removed after."""
-    made: list[Path] = []
-    try:
-        plant([ROOT / "src", *folders_under(ROOT, f"src/{PACKAGE}")], made)
-        yield
-    finally:
-        for path in made:
-            path.unlink() if path.is_file() else path.rmdir()
+def planted_in_source(tmp_path) -> Path:
+    """A copy of the fixture project with the secrets planted in its source folders, for a real
+    launch: its source root. Nothing is planted in the project's own folders."""
+    copy = tmp_path / "fixture_project"
+    shutil.copytree(SOURCE.parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    plant([copy / "src", *folders_under(copy, f"src/{FIXTURE_PACKAGE}")], [])
+    return copy / "src"
 
 
 @pytest.mark.slow
@@ -156,11 +160,13 @@ def test_a_fast_registered_launch_uploads_no_secret(planted_in_source, tmp_path)
             "hydra.launcher.run=false",
             f"hydra.sweep.dir={tmp_path / 'sweep'}",
             cwd=tmp_path,
+            workflows_dir=planted_in_source / FIXTURE_PACKAGE / "workflows",
+            pythonpath=[planted_in_source],
         )
         (upload,) = admin.uploads.values()
     files = tar_files(gzip.decompress(upload))
     assert_no_secret(files)
-    assert python_files(ROOT / "src", PACKAGE) <= set(files)
+    assert python_files(planted_in_source, FIXTURE_PACKAGE) <= set(files)
 
 
 def test_the_build_context_holds_the_code_and_no_secret(project, tmp_path):

@@ -9,8 +9,14 @@ import pytest
 
 from infra.binding import bind_inputs
 from infra.metric import number_paths, outputs_by_name, scalars
-from support.project import WORKFLOW_NAMES, compose_config, group_sweep, tasks_of, workflow_of
-from support.scripts import run_workflow_script
+from support.fixture_project import (
+    WORKFLOW_NAMES,
+    compose_config,
+    group_sweep,
+    run_fixture,
+    tasks_of,
+    workflow_of,
+)
 
 pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
 
@@ -30,7 +36,7 @@ def runs(tmp_path_factory):
     for run in range(2):
         sweep_dir = tmp_path / f"sweep-{run}"
         arguments = ["-m", "hydra.launcher.mode=local", *SWEEP, f"hydra.sweep.dir={sweep_dir}"]
-        outputs.append(run_workflow_script(NAME, *arguments, cwd=tmp_path, home=tmp_path))
+        outputs.append(run_fixture(NAME, *arguments, cwd=tmp_path, home=tmp_path))
         logs.append([(sweep_dir / str(n) / f"{NAME}.log").read_text() for n in range(len(JOBS))])
     return outputs, logs, sweep_dir
 
@@ -96,7 +102,7 @@ def test_the_sweep_dir_holds_a_chart_of_each_number_across_the_jobs(tmp_path):
         *group_sweep(name),
         f"hydra.sweep.dir={sweep_dir}",
     ]
-    run_workflow_script(name, *arguments, cwd=tmp_path, home=tmp_path)
+    run_fixture(name, *arguments, cwd=tmp_path, home=tmp_path)
     rows = json.loads((sweep_dir / "summary.json").read_text())
     numbers = {
         metric

@@ -24,11 +24,16 @@ from infra.task_settings import (
     task_settings,
     with_task_settings,
 )
+from support.fixture_project import (
+    WORKFLOW_NAMES,
+    fixture_sweep,
+    run_fixture,
+    tasks_of,
+    workflow_of,
+)
 from support.flyteadmin import serving
-from support.job_returns import local_sweep
 from support.packages import read_package
-from support.project import ROOT, WORKFLOW_NAMES, tasks_of, workflow_of
-from support.scripts import run_workflow_script
+from support.scripts import ROOT
 from support.settings import REPO, settings_with
 
 # The workflow with the most tasks, and the last of its tasks whose function name is its own.
@@ -64,7 +69,7 @@ def primary_config(folder: Path, tasks: dict) -> list[str]:
 def package(tmp_path: Path, tasks: dict, *overrides: str, succeed: bool = True) -> tuple[str, Path]:
     """``python <NAME>.py -m`` in package mode with ``tasks``: its output and package folder."""
     folder = tmp_path / "dist"
-    output = run_workflow_script(
+    output = run_fixture(
         NAME,
         *primary_config(tmp_path / "conf", tasks),
         "-m",
@@ -166,7 +171,7 @@ def command_line(key: str, settings: dict) -> list[str]:
 @pytest.mark.slow
 def test_remote_mode_registers_the_task_with_its_settings_from_the_command_line(tmp_path):
     with serving() as admin:
-        run_workflow_script(
+        run_fixture(
             NAME,
             *primary_config(tmp_path / "conf", {}),
             "-m",
@@ -190,7 +195,7 @@ def test_remote_mode_registers_the_task_with_its_settings_from_the_command_line(
 def local_run(tmp_path: Path, tasks: dict) -> list[dict]:
     """``python <NAME>.py -m`` in local mode with ``tasks``: the JobReturns recorded."""
     options = tuple(primary_config(tmp_path / "conf", tasks))
-    return local_sweep(NAME, tmp_path=tmp_path, options=options)
+    return fixture_sweep(NAME, tmp_path=tmp_path, options=options)
 
 
 @pytest.mark.slow
@@ -202,9 +207,14 @@ def test_a_local_run_ignores_them_and_returns_what_it_returns_without(tmp_path):
 
 
 def launcher_yaml_example() -> dict:
-    """The GPU example commented in conf/hydra/launcher/flyte.yaml, uncommented."""
-    lines = (ROOT / "conf/hydra/launcher/flyte.yaml").read_text().splitlines()
-    start = next(n for n, line in enumerate(lines) if "A GPU example:" in line) + 1
+    """The GPU example commented in the project's conf/hydra/launcher/flyte.yaml, uncommented
+    (the test is skipped if the user removed it)."""
+    path = ROOT / "conf/hydra/launcher/flyte.yaml"
+    lines = path.read_text().splitlines() if path.is_file() else []
+    starts = [n + 1 for n, line in enumerate(lines) if "A GPU example:" in line]
+    if not starts:
+        pytest.skip(f"{path} has no GPU example")
+    start = starts[0]
     block = []
     for line in lines[start:]:
         if not line.startswith("#   "):
@@ -217,12 +227,10 @@ def test_the_launcher_configs_gpu_example_is_accepted_as_it_is_written():
     example = launcher_yaml_example()
     images = {"default": IMAGES["default"]}
     images |= {name: f"{image['repository']}:v1" for name, image in example["images"].items()}
-    for key, config in example["tasks"].items():
-        (name,) = [n for n in WORKFLOW_NAMES if key in {short_name(t) for t in tasks_of(n)}][:1]
-        (task_named,) = [t for t in tasks_of(name) if short_name(t) == key]
-        settings = task_settings(workflow_of(name), {key: config}, images)
-        assert list(settings) == [task_named.name]
-        applied = settings[task_named.name]
+    for config in example["tasks"].values():  # given to a task of the fixture workflow
+        settings = task_settings(workflow_of(NAME), {SHORT: config}, images)
+        assert list(settings) == [TASK.name]
+        applied = settings[TASK.name]
         assert applied.resources.limits.gpu == str(config["limits"]["gpu"])
         assert applied.image == images[config["image"]]
 
@@ -359,7 +367,7 @@ def test_settings_are_kept_by_full_name_and_leave_the_task_object_alone():
 @pytest.mark.slow
 def test_a_bad_value_fails_before_anything_is_packaged_or_sent(mode, tmp_path, flyteadmin):
     settings, message = BAD["fractional GPU" if mode == "package" else "request over limit"]
-    output = run_workflow_script(
+    output = run_fixture(
         NAME,
         *primary_config(tmp_path / "conf", {SHORT: settings}),
         "-m",

@@ -13,6 +13,7 @@ from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
 from infra.discovery import main_workflow, reachable
+from support.job_returns import local_sweep
 from support.scripts import run_workflow_script
 
 ROOT = Path(__file__).resolve().parents[1] / "infra" / "fixture_project"
@@ -30,7 +31,6 @@ WORKFLOW_MODULES: dict[str, ModuleType] = {
 }
 # The config group every fixture config selects, and its options.
 GROUP, OPTIONS = "size", ["large", "small"]
-GROUP_SWEEP = f"{GROUP}={','.join(OPTIONS)}"
 
 
 def workflow_of(name: str) -> WorkflowBase:
@@ -49,9 +49,24 @@ def compose_config(name: str, overrides=(), hydra: bool = False) -> DictConfig:
         return compose(config_name=name, overrides=list(overrides), return_hydra_config=hydra)
 
 
+def groups_of(name: str) -> dict[str, list[str]]:
+    """The config groups the fixture config ``name`` selects, each with all its options."""
+    return {GROUP: OPTIONS}
+
+
+def group_sweep(name: str) -> list[str]:
+    """A sweep over every option of the fixture configs' group: ``["size=large,small"]``."""
+    return [f"{GROUP}={','.join(OPTIONS)}"]
+
+
 def run_fixture(workflow: str, *args: str, **options) -> str:
     """``python <fixture workflow>.py args`` as ``support.scripts.run_workflow_script`` runs a
     project's workflow file, with the fixture package importable."""
     return run_workflow_script(
         workflow, *args, workflows_dir=WORKFLOWS_DIR, pythonpath=[SOURCE], **options
     )
+
+
+def fixture_sweep(name: str, *overrides: str, tmp_path, options: tuple[str, ...] = ()) -> list:
+    """``support.job_returns.local_sweep`` of the fixture workflow ``name``."""
+    return local_sweep(name, *overrides, tmp_path=tmp_path, options=options, script=run_fixture)

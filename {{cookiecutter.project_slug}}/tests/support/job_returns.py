@@ -2,6 +2,7 @@
 and a local sweep run with it."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +48,18 @@ def files(value: Any) -> list[FlyteFile]:
     return []
 
 
-def local_sweep(name: str, *overrides: str, tmp_path, options: tuple[str, ...] = ()) -> list[dict]:
+def local_sweep(
+    name: str,
+    *overrides: str,
+    tmp_path,
+    options: tuple[str, ...] = (),
+    script: Callable[..., str] = run_workflow_script,
+) -> list[dict]:
     """``python <name>.py options -m hydra.launcher.mode=local overrides``: the JobReturns
-    recorded (``options``: Hydra's own, such as ``--config-dir``, which go before overrides)."""
+    recorded (``options``: Hydra's own, such as ``--config-dir``, which go before overrides);
+    ``script`` runs the file (the fixture project's: ``support.fixture_project.run_fixture``)."""
     returns = tmp_path / "returns.jsonl"
-    run_workflow_script(
+    script(
         name,
         *options,
         "-m",

@@ -31,7 +31,8 @@ def write_files(table: StructuredDataset) -> tuple[FlyteFile, FlyteDirectory]:
     """A file counting the table's rows, and a folder holding one file per row."""
     source = FlyteDirectory.from_source(table.literal.uri)
     (csv,) = [name for name in os.listdir(source.path) if name.endswith(".csv")]
-    rows = open(os.path.join(source.path, csv)).read().split()[1:]
+    with open(os.path.join(source.path, csv)) as table_file:
+        rows = table_file.read().split()[1:]
     folder = os.path.join(current_context().working_directory, "rows")
     os.makedirs(folder, exist_ok=True)
     for row in rows:
