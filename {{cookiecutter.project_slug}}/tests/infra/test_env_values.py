@@ -99,19 +99,19 @@ def test_remote_mode_sends_nothing_when_an_override_reads_the_environment(tmp_pa
 def test_a_launcher_input_read_from_the_environment_is_refused(tmp_path, monkeypatch):
     endpoint = f"127.0.0.1:{free_port()}"
     monkeypatch.setenv(VARIABLE, "s3cr3t")
-    name = next(n for n in WORKFLOW_NAMES if "query" in compose_config(n))
+    name = next(n for n in WORKFLOW_NAMES if "label" in compose_config(n))
     output = run_fixture(
         name,
         "-m",
         f"hydra.launcher.connection.endpoint={endpoint}",
         "hydra.launcher.build=false",
-        "~query",
-        f"+hydra.launcher.inputs.query={INTERPOLATION}",
+        "~label",
+        f"+hydra.launcher.inputs.label={INTERPOLATION}",
         f"hydra.sweep.dir={tmp_path / 'sweep'}",
         cwd=tmp_path,
         succeed=False,
     )
-    assert_refused(output, "hydra.launcher.inputs.query")
+    assert_refused(output, "hydra.launcher.inputs.label")
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from flytekit.core.array_node_map_task import ArrayNodeMapTask
+from flytekit.core.workflow import WorkflowBase
 
 from infra.binding import CONFIG_INPUT, plain
+from infra.discovery import reachable, run_task
 from support.fixture_project import (
     WORKFLOW_NAMES,
     WORKFLOWS_DIR,
@@ -96,9 +99,12 @@ def test_every_task_runs_in_the_project_image_from_its_module(packages, name):
         container = task.template.container
         assert container.image == manifest["images"]["default"]
         args = list(container.args)
-        assert args[0] == "pyflyte-execute"
-        assert args[args.index("--resolver") + 1].endswith("default_task_resolver")
-        module, _, function = found.name.rpartition(".")
+        mapped = isinstance(found, ArrayNodeMapTask)  # its sub-task runs each item
+        assert args[0] == ("pyflyte-map-execute" if mapped else "pyflyte-execute")
+        assert args[-5 if mapped else args.index("--resolver") + 1].endswith(
+            "default_task_resolver"
+        )
+        module, _, function = run_task(found).name.rpartition(".")
         assert args[-4:] == ["task-module", module, "task-name", function]
         assert task.template.metadata.discoverable == found.metadata.cache
         assert task.template.metadata.discovery_version == found.metadata.cache_version
@@ -108,7 +114,8 @@ def test_every_task_runs_in_the_project_image_from_its_module(packages, name):
 def test_a_sweep_packages_one_launch_plan_per_job_holding_its_inputs(packages, name):
     entities, manifest = packages[name]
     workflow = workflow_of(name).name
-    assert [spec.template.id.name for spec in entities["2"]] == [workflow]
+    workflows = [e.name for e in reachable(workflow_of(name)) if isinstance(e, WorkflowBase)]
+    assert sorted(spec.template.id.name for spec in entities["2"]) == sorted(workflows)
     default, *jobs = entities["3"]
     assert default.id.name == workflow
     assert [lp.id.name for lp in jobs] == [lp["name"] for lp in manifest["launch_plans"]]
@@ -181,7 +188,10 @@ def test_pyflyte_register_dry_run_lists_what_the_package_registers(packages, nam
     listed = pyflyte_register_dry_run(name, manifest, tmp_path)
     # pyflyte lists every task of the modules the file imports; the package, those the workflow
     # runs. The launch plans of sweep jobs are the launcher's own; the default one is in both.
+    # A map_task is listed as the task it maps; pyflyte adds a default launch plan per workflow.
     packaged_tasks = {task.template.id.name for task in entities["1"]}
-    assert packaged_tasks and packaged_tasks <= set(listed["Task"])
-    assert listed["Workflow"] == [spec.template.id.name for spec in entities["2"]]
-    assert listed["Launch Plan"] == [entities["3"][0].id.name] == [manifest["workflow"]]
+    assert packaged_tasks == {task.name for task in tasks_of(name)}
+    assert {run_task(task).name for task in tasks_of(name)} <= set(listed["Task"])
+    assert sorted(listed["Workflow"]) == sorted(spec.template.id.name for spec in entities["2"])
+    assert entities["3"][0].id.name == manifest["workflow"]
+    assert sorted(listed["Launch Plan"]) == sorted(listed["Workflow"])
