@@ -25,7 +25,9 @@ def git(project: Path, *args: str) -> str:
     return result.stdout
 
 
-def test_the_launcher_tests_pass_with_src_and_conf_deleted(cookies: Cookies, tmp_path: Path):
+def test_the_launcher_tests_pass_with_src_and_conf_deleted(
+    cookies: Cookies, tmp_path: Path
+) -> None:
     project = baked(cookies.bake())
     home = tmp_path / "home"
     home.mkdir()
