@@ -33,14 +33,15 @@ def write_files(table: StructuredDataset) -> tuple[FlyteFile, FlyteDirectory]:
     (csv,) = [name for name in os.listdir(source.path) if name.endswith(".csv")]
     with open(os.path.join(source.path, csv)) as table_file:
         rows = table_file.read().split()[1:]
-    folder = os.path.join(current_context().working_directory, "rows")
+    working = current_context().working_directory
+    folder, count = os.path.join(working, "rows"), os.path.join(working, "count.txt")
     os.makedirs(folder, exist_ok=True)
     for row in rows:
         with open(os.path.join(folder, f"{row}.txt"), "w") as out:
             out.write(row)
-    with open(os.path.join(folder, "..", "count.txt"), "w") as out:
+    with open(count, "w") as out:
         out.write(str(len(rows)))
-    return FlyteFile(os.path.join(folder, "..", "count.txt")), FlyteDirectory(folder)
+    return FlyteFile(count), FlyteDirectory(folder)
 
 
 @task
