@@ -1,11 +1,18 @@
 """Every primary config: it belongs to a workflow, has a schema, composes with every option of
-every group it selects, and refuses wrong types and unknown keys when it is composed."""
+every group it selects, and refuses wrong types and unknown keys when it is composed. Every field
+type a schema may use becomes a Flyte value and comes back typed; the others are refused."""
 
 import dataclasses
+import importlib
+from pathlib import Path
 
 import pytest
+from flytekit.core.context_manager import FlyteContextManager
+from flytekit.core.type_engine import TypeEngine
 from hydra.errors import ConfigCompositionException
 from omegaconf import DictConfig, OmegaConf
+
+from {{ cookiecutter.package_name }}.workflows.config_types import check_schema
 
 from infra.config import Mode
 from support.project import (
@@ -96,3 +103,117 @@ def test_unknown_launcher_mode_is_refused_with_the_choices():
     with pytest.raises(ConfigCompositionException) as error:
         compose_config(PRIMARY_CONFIGS[0], ["hydra.launcher.mode=cloud"], hydra=True)
     assert "local, remote, package" in str(error.value.__cause__)
+
+
+TYPED_SCHEMA = '''
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+
+class Kind(str, enum.Enum):
+    gbm = "gbm"
+    forest = "forest"
+
+
+class Level(enum.Enum):  # an enum of numbers: Flyte itself takes only enums of text
+    low = 1
+    high = 2
+
+
+@dataclass
+class Inner:
+    rate: float = 0.1
+
+
+@dataclass
+class ModelConfig:
+    max_depth: int | None = None
+    min_leaf: Optional[int] = None
+    kind: Kind = Kind.gbm
+    level: Level | None = Level.low
+    inner: Inner = field(default_factory=Inner)
+    fallback: Optional[Inner] = None
+    features: list[str] = field(default_factory=lambda: ["x", "y"])
+    levels: list[Level] = field(default_factory=lambda: [Level.high])
+    weights: dict[str, float] = field(default_factory=lambda: {"x": 1.0})
+    cache_dir: Path = Path("data/cache")
+    models: list[Path] | None = None
+
+
+@dataclass
+class Schema:
+    model: ModelConfig = field(default_factory=ModelConfig)
+    seed: int = 0
+'''
+SET_VALUES = [
+    "model.max_depth=3",
+    "model.min_leaf=2",
+    "model.kind=forest",
+    "model.level=high",
+    "model.inner.rate=0.5",
+    "model.fallback={rate: 0.2}",
+    "model.features=[a]",
+    "model.levels=[low, high]",
+    "model.weights={a: 2.0}",
+    "model.cache_dir=/tmp/x",
+    "model.models=[a.pkl]",
+]
+
+
+@pytest.fixture(params=["annotations", "annotations as text"])
+def typed_schema(request, tmp_path, monkeypatch):
+    """A schema module of the test's own with every field type of the README, importable (as a
+    task's config type must be), with annotations as written or as text."""
+    future = "from __future__ import annotations\n" if request.param == "annotations as text" else ""
+    package = tmp_path / f"typed_schema_{len(request.param)}"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "schemas.py").write_text(future + TYPED_SCHEMA)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return importlib.import_module(f"{package.name}.schemas")
+
+
+@pytest.mark.parametrize("overrides", [[], SET_VALUES], ids=["defaults", "values set"])
+def test_every_schema_type_becomes_a_flyte_value_and_comes_back_typed(typed_schema, overrides):
+    config = OmegaConf.merge(
+        OmegaConf.structured(typed_schema.Schema), OmegaConf.from_dotlist(overrides)
+    )
+    back = as_flyte_value_and_back(config)
+    assert back == config
+    assert OmegaConf.get_type(back) is typed_schema.Schema
+    assert OmegaConf.get_type(back.model) is typed_schema.ModelConfig
+    assert isinstance(back.model.kind, typed_schema.Kind)
+    assert all(isinstance(level, typed_schema.Level) for level in back.model.levels)
+    assert isinstance(back.model.cache_dir, Path)
+
+
+@pytest.mark.parametrize(
+    ("annotation", "instead"),
+    [
+        ('Literal["gbm", "forest"]', "an Enum of text values"),
+        ('Optional[Literal["gbm", "forest"]]', "an Enum of text values"),
+        ("int | str", "one type, or `X | None`"),
+        ("Union[int, str]", "one type, or `X | None`"),
+    ],
+)
+def test_a_field_type_hydra_cannot_check_is_refused_naming_field_and_type(annotation, instead):
+    namespace: dict = {}
+    exec(
+        "from dataclasses import dataclass, field\nfrom typing import *\n"
+        f"@dataclass\nclass Inner:\n    kind: {annotation} = 1\n"
+        "@dataclass\nclass Schema:\n    model: Inner = field(default_factory=Inner)\n",
+        namespace,
+    )
+    with pytest.raises(TypeError) as error:
+        check_schema(namespace["Schema"])
+    message = str(error.value)
+    assert message.startswith("config field Schema.model.kind: ") and f"use {instead}" in message
+
+
+def as_flyte_value_and_back(config: DictConfig) -> DictConfig:
+    """``config`` as the Flyte value a task receives, and that value as the task reads it."""
+    ctx = FlyteContextManager.current_context()
+    literal = TypeEngine.to_literal(ctx, config, DictConfig, TypeEngine.to_literal_type(DictConfig))
+    return TypeEngine.to_python_value(ctx, literal, DictConfig)
