@@ -105,7 +105,7 @@ def test_unknown_launcher_mode_is_refused_with_the_choices():
     assert "local, remote, package" in str(error.value.__cause__)
 
 
-TYPED_SCHEMA = '''
+TYPED_SCHEMA = """
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,7 +146,7 @@ class ModelConfig:
 class Schema:
     model: ModelConfig = field(default_factory=ModelConfig)
     seed: int = 0
-'''
+"""
 SET_VALUES = [
     "model.max_depth=3",
     "model.min_leaf=2",
@@ -166,7 +166,9 @@ SET_VALUES = [
 def typed_schema(request, tmp_path, monkeypatch):
     """A schema module of the test's own with every field type of the README, importable (as a
     task's config type must be), with annotations as written or as text."""
-    future = "from __future__ import annotations\n" if request.param == "annotations as text" else ""
+    future = (
+        "from __future__ import annotations\n" if request.param == "annotations as text" else ""
+    )
     package = tmp_path / f"typed_schema_{len(request.param)}"
     package.mkdir()
     (package / "__init__.py").write_text("")

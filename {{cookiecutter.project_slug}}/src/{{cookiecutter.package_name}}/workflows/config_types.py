@@ -98,7 +98,9 @@ def check_schema(schema: type, where: str = "") -> None:
             origin = typing.get_origin(part)
             origin = typing.Union if origin is types.UnionType else origin
             if origin in INSTEAD and not _is_optional(part):
-                raise TypeError(f"config field {key}: {part} cannot be checked; use {INSTEAD[origin]}")
+                raise TypeError(
+                    f"config field {key}: {part} cannot be checked; use {INSTEAD[origin]}"
+                )
             if dataclasses.is_dataclass(part) and isinstance(part, type):
                 check_schema(part, key)
 
@@ -141,7 +143,9 @@ def _convert(ctx: FlyteContext, key: str, value: Any, flyte_type: Any) -> dict:
     except ConfigValueError as error:
         raise ConfigValueError(f"{key}.{error}") from error.__cause__
     except Exception as error:
-        raise ConfigValueError(f"{key}: {value!r} cannot be a Flyte {flyte_type}: {error}") from error
+        raise ConfigValueError(
+            f"{key}: {value!r} cannot be a Flyte {flyte_type}: {error}"
+        ) from error
     return MessageToDict(literal.to_flyte_idl())
 
 
