@@ -30,7 +30,8 @@ def without_docstrings(tree: ast.AST) -> ast.AST:
 
 
 def names_used(tree: ast.AST, scope: dict[str, Any]) -> list[tuple[str, Any]]:
-    """Each name (``fit``) and attribute chain through modules (``model.fit``) with its value."""
+    """Each name read (``fit``) and attribute chain through modules (``model.fit``), with its
+    value; a function's own parameters and variables are not the module's names."""
     bases = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
     local = _local_names([tree])
     used = []
@@ -41,7 +42,7 @@ def names_used(tree: ast.AST, scope: dict[str, Any]) -> list[tuple[str, Any]]:
         while isinstance(node, ast.Attribute):
             chain.insert(0, node.attr)
             node = node.value
-        if isinstance(node, ast.Name) and node.id in scope:
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in scope:
             name, value = node.id, scope[node.id]
             for attr in chain:
                 if not (inspect.ismodule(value) and hasattr(value, attr)):
