@@ -4,6 +4,11 @@ type a schema may use becomes a Flyte value and comes back typed; the others are
 
 import dataclasses
 import importlib
+import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,9 +20,13 @@ from omegaconf import DictConfig, OmegaConf
 from {{ cookiecutter.package_name }}.workflows.config_types import check_schema
 
 from infra.config import Mode
+from support.literals import decoded
+from support.packages import read_package
 from support.project import (
     CONF_DIR,
+    PACKAGE,
     PRIMARY_CONFIGS,
+    ROOT,
     WORKFLOW_NAMES,
     WRONG,
     compose_config,
@@ -219,3 +228,127 @@ def as_flyte_value_and_back(config: DictConfig) -> DictConfig:
     ctx = FlyteContextManager.current_context()
     literal = TypeEngine.to_literal(ctx, config, DictConfig, TypeEngine.to_literal_type(DictConfig))
     return TypeEngine.to_python_value(ctx, literal, DictConfig)
+
+
+TYPED_WORKFLOW = '''
+"""A workflow of the test's own: its config has an optional field and the other schema types."""
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import hydra
+from flytekit import task, workflow
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig
+
+from PACKAGE.workflows import run
+from PACKAGE.workflows.caching import CODE_CACHE
+from PACKAGE.workflows.config_types import check_schema
+
+
+class Kind(str, enum.Enum):
+    gbm = "gbm"
+    forest = "forest"
+
+
+@dataclass
+class Inner:
+    rate: float = 0.1
+
+
+@dataclass
+class ModelConfig:
+    max_depth: int | None = None
+    min_leaf: Optional[int] = None
+    kind: Kind = Kind.gbm
+    inner: Inner = field(default_factory=Inner)
+    features: list[str] = field(default_factory=lambda: ["x", "y"])
+    weights: dict[str, float] = field(default_factory=lambda: {"x": 1.0})
+    cache_dir: Path = Path("data")
+
+
+@dataclass
+class TypedProbeConfig:
+    model: ModelConfig = field(default_factory=ModelConfig)
+
+
+check_schema(TypedProbeConfig)
+ConfigStore.instance().store(name="typed_probe_schema", node=TypedProbeConfig)
+
+
+@task(cache=CODE_CACHE)
+def describe(cfg: DictConfig) -> str:
+    model = cfg.model
+    assert isinstance(model.kind, Kind) and isinstance(model.cache_dir, Path), model
+    return f"max_depth={model.max_depth} kind={model.kind.name} rate={model.inner.rate}"
+
+
+@workflow
+def pipeline(cfg: DictConfig) -> str:
+    return describe(cfg=cfg)
+
+
+@hydra.main(config_path="../../../conf", config_name="typed_probe", version_base="1.3")
+def main(cfg: DictConfig) -> str:
+    result = pipeline(cfg=cfg)
+    print(f"result: {result}")
+    return result
+
+
+if __name__ == "__main__":
+    run(main, globals())
+'''
+TYPED_CONFIG = "defaults:\n  - typed_probe_schema\n  - shared: defaults\n  - _self_\n"
+
+
+@pytest.fixture(scope="module")
+def typed_probe(tmp_path_factory):
+    """A copy of this project plus the workflow ``typed_probe`` above: ``run(*args)`` runs its
+    file as a user does and returns the output."""
+    root = tmp_path_factory.mktemp("typed") / "project"
+    for part in ("src", "conf", "infra", "hydra_plugins"):
+        shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", root)
+    script = root / "src" / PACKAGE / "workflows" / "typed_probe.py"
+    script.write_text(TYPED_WORKFLOW.replace("PACKAGE", PACKAGE))
+    (root / "conf" / "typed_probe.yaml").write_text(TYPED_CONFIG)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FLYTE_")}
+    env.update(HOME=str(root), PYTHONPATH=os.pathsep.join([str(root / "src"), str(root)]))
+
+    def run(*args: str) -> str:
+        command = [sys.executable, str(script), *args]
+        result = subprocess.run(
+            command, cwd=root, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout + result.stderr
+
+    return run
+
+
+@pytest.mark.slow
+def test_an_optional_field_works_in_a_plain_run_and_a_local_sweep(typed_probe):
+    assert "result: max_depth=None kind=gbm rate=0.1" in typed_probe("model.inner.rate=0.1")
+    output = typed_probe(
+        "-m", "hydra.launcher.mode=local", "model.max_depth=null,3", "model.kind=forest"
+    )
+    assert "max_depth=None kind=forest" in output and "max_depth=3 kind=forest" in output, output
+
+
+@pytest.mark.slow
+def test_an_optional_field_works_in_package_mode(typed_probe, tmp_path):
+    typed_probe(
+        "-m",
+        "hydra.launcher.mode=package",
+        "hydra.launcher.version=v1",
+        f"hydra.launcher.package_dir={tmp_path}",
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        "model.max_depth=null,3",
+    )
+    manifest = json.loads((tmp_path / "typed_probe-v1.json").read_text())
+    _, *jobs = read_package(tmp_path / manifest["package"])["3"]
+    configs = [decoded(job.spec.default_inputs.parameters["cfg"].default) for job in jobs]
+    assert sorted(str(config["model"]["max_depth"]) for config in configs) == ["3", "None"]
+    assert all(config["model"]["kind"] == "gbm" for config in configs), configs
