@@ -352,3 +352,25 @@ def test_an_optional_field_works_in_package_mode(typed_probe, tmp_path):
     configs = [decoded(job.spec.default_inputs.parameters["cfg"].default) for job in jobs]
     assert sorted(str(config["model"]["max_depth"]) for config in configs) == ["3", "None"]
     assert all(config["model"]["kind"] == "gbm" for config in configs), configs
+
+
+@pytest.mark.slow
+def test_an_optional_field_is_registered_and_run_on_the_stand_in_flyteadmin(
+    typed_probe, flyteadmin, tmp_path
+):
+    typed_probe(
+        "-m",
+        f"hydra.launcher.connection.endpoint={flyteadmin.endpoint}",
+        "hydra.launcher.build=false",
+        "hydra.launcher.version=v1",
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        "model.max_depth=null,3",
+    )
+    plans = [
+        request
+        for method, request in flyteadmin.requests
+        if method == "CreateLaunchPlan" and request.id.name != request.spec.workflow_id.name
+    ]
+    configs = [decoded(plan.spec.default_inputs.parameters["cfg"].default) for plan in plans]
+    assert sorted(str(config["model"]["max_depth"]) for config in configs) == ["3", "None"]
+    assert sum(method == "CreateExecution" for method, _ in flyteadmin.requests) == 2
