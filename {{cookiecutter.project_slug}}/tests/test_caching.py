@@ -175,14 +175,29 @@ BATTERY = {
 
         SCALER = Scaler(2.0)
     """,
+    "lookup": """
+        from flytekit import task
+
+        SCALE = 2
+
+
+        def unused():
+            return 1
+
+
+        @task
+        def by_name(name: str) -> int:
+            return globals()[name] * SCALE
+    """,
     "tasks": '''
         """Tasks of every kind the cache rule names."""
 
         import functools
 
-        from flytekit import dynamic, map_task, task
+        from flytekit import dynamic, map_task, task, workflow
 
-        from codehash_battery import features
+        from codehash_battery import features, registry
+        from codehash_battery.lookup import by_name
         from codehash_battery.features import (
             BOUNDS, DROPPED, FEATURES, SCALE, SQUARES, WEIGHTS, WINDOW,
         )
@@ -256,6 +271,21 @@ BATTERY = {
             return [fold(k=i) for i in range(k)]
 
 
+        @workflow
+        def one_fold(k: int) -> float:
+            return fold(k=k)
+
+
+        @dynamic
+        def nested(k: int) -> float:
+            return one_fold(k=k)
+
+
+        @task
+        def pick(name: str) -> str:
+            return getattr(registry, name)
+
+
         @task
         def seed_score(seed: int) -> float:
             return seed * 0.5
@@ -280,11 +310,11 @@ BATTERY = {
 }
 # An edit of the battery, (module, old text, new text), and the tasks whose version it changes.
 EDITS = {
-    "a task called from a @dynamic": (
+    "a task called from a @dynamic, directly and through a sub-workflow": (
         "tasks",
         "return float(k)",
         "return float(k) * 2",
-        {"fold", "cross_validate"},
+        {"fold", "cross_validate", "nested"},
     ),
     "a map_task target": ("tasks", "seed * 0.5", "seed * 0.25", {"seed_score", "all_seeds"}),
     "a partial target": ("tasks", "return x + offset", "return x - offset", {"shifted"}),
@@ -309,9 +339,21 @@ EDITS = {
         "registry",
         "MARKER = object()",
         "MARKER = type('Marker', (), {})()",
-        {"opaque"},
+        {"opaque", "pick"},
     ),
-    "another line of that module": ("registry", '"v1"', '"v2"', {"opaque"}),
+    "another line of that module": ("registry", '"v1"', '"v2"', {"opaque", "pick"}),
+    "a module read with getattr: its whole source counts": (
+        "registry",
+        "MARKER = object()",
+        "MARKER = object()\nOTHER = 1",
+        {"opaque", "pick"},
+    ),
+    "a module read with globals(): its whole source counts": (
+        "lookup",
+        "return 1",
+        "return 2",
+        {"by_name"},
+    ),
     "a comment": ("features", "OFFSET = 7", "OFFSET = 7  # days", set()),
     "a docstring": ("tasks", "One fold of", "A single fold of", set()),
     "formatting": ("features", '["age", "income"]', '[\n    "age",\n    "income",\n]', set()),
