@@ -16,8 +16,9 @@ Where it cannot see precisely, the version takes in the whole source of the modu
 value of another kind (a library object), a project module used as a value (``getattr(models,
 name)``), ``globals()``/``eval``, or a ``map_task`` built outside a task body. Comments, docstrings,
 formatting and decorators never count. Libraries do not count (pin their versions in the lock);
-neither do data files read at run time: make such a file a task input (a ``FlyteFile``) or put
-its version in the code (``DATA_VERSION = "2024-05"``) and change it with the file. To pin a
+neither do data files read at run time: put the file's version in the task's inputs (a config
+value such as ``data/v3/train.csv``) or in the code (``DATA_VERSION = "2024-05"``) and change it
+with the file. To pin a
 version by hand instead, use ``@task(cache=Cache(version="1"))`` and bump it yourself.
 """
 
