@@ -223,6 +223,12 @@ def test_a_field_type_hydra_cannot_check_is_refused_naming_field_and_type(annota
     assert message.startswith("config field Schema.model.kind: ") and f"use {instead}" in message
 
 
+def test_a_value_flyte_would_pickle_is_refused_naming_its_key():
+    config = OmegaConf.create({"model": {"weights": {"blob": b"\x00"}}})
+    with pytest.raises(Exception, match=r"^model\.weights\.blob: a builtins\.bytes would travel"):
+        as_flyte_value_and_back(config)
+
+
 def as_flyte_value_and_back(config: DictConfig) -> DictConfig:
     """``config`` as the Flyte value a task receives, and that value as the task reads it."""
     ctx = FlyteContextManager.current_context()

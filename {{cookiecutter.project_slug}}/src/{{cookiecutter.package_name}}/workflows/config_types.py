@@ -10,8 +10,9 @@ so that every schema type Hydra checks also converts:
   and would pickle a path into a file); the schema turns them back when the task reads its config;
 * ``from __future__ import annotations`` (annotations as text) works too.
 
-A value that still cannot convert is an error naming its key. ``check_schema`` refuses, when the
-schemas are stored, the field types Hydra cannot check, naming the field and the type to use.
+A value that still cannot convert, or would only travel pickled (``bytes``), is an error naming
+its key. ``check_schema`` refuses, when the schemas are stored, the field types Hydra cannot
+check, naming the field and the type to use.
 """
 
 import dataclasses
@@ -25,6 +26,7 @@ from flytekit import FlyteContext
 from flytekit.core.type_engine import TypeEngine, TypeTransformerFailedError
 from flytekit.models.literals import Literal, Scalar
 from flytekit.models.types import LiteralType
+from flytekit.types.pickle.pickle import FlytePickleTransformer
 from flytekitplugins.omegaconf.dictconfig_transformer import (
     DictConfigTransformer,
     check_if_valid_dictconfig,
@@ -111,6 +113,12 @@ def _node(ctx: FlyteContext, key: str, value: Any, hint: Any) -> tuple[str, dict
     if optional:
         hint = next(arg for arg in typing.get_args(hint) if arg is not types.NoneType)
     flyte_type, name = _flyte_type(hint, value)
+    if isinstance(TypeEngine.get_transformer(flyte_type), FlytePickleTransformer):
+        raise ConfigValueError(
+            f"{key}: a {name} would travel pickled in a file, a new one on every launch (so "
+            "never a cache hit); use text, a number, a bool, an Enum, a Path, a list, a dict or "
+            "a dataclass"
+        )
     if isinstance(value, enum.Enum):
         value = value.name
     elif isinstance(value, PurePath):
