@@ -178,6 +178,8 @@ BATTERY = {
     "lookup": """
         from flytekit import task
 
+        from {{ cookiecutter.package_name }}.workflows.caching import CODE_CACHE
+
         SCALE = 2
 
 
@@ -185,9 +187,36 @@ BATTERY = {
             return 1
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def by_name(name: str) -> int:
             return globals()[name] * SCALE
+    """,
+    "ordering": """
+        from flytekit import dynamic, task
+
+        from {{ cookiecutter.package_name }}.workflows.caching import CODE_CACHE
+
+
+        @dynamic(cache=CODE_CACHE)
+        def early(n: int) -> list[float]:
+            return [late(n=i) for i in range(n)]
+
+
+        @task(cache=CODE_CACHE)
+        def uses_below(n: int) -> int:
+            return _helper(n) + len(COLUMNS)
+
+
+        @task(cache=CODE_CACHE)
+        def late(n: int) -> float:
+            return n * 1.5
+
+
+        def _helper(n):
+            return n + 1
+
+
+        COLUMNS = ["a", "b"]
     """,
     "tasks": '''
         """Tasks of every kind the cache rule names."""
@@ -198,6 +227,8 @@ BATTERY = {
 
         from codehash_battery import features, registry
         from codehash_battery.lookup import by_name
+        from codehash_battery.ordering import early, late, uses_below
+        from {{ cookiecutter.package_name }}.workflows.caching import CODE_CACHE
         from codehash_battery.features import (
             BOUNDS, DROPPED, FEATURES, SCALE, SQUARES, WEIGHTS, WINDOW,
         )
@@ -205,68 +236,68 @@ BATTERY = {
         from codehash_battery.registry import MARKER
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def select(n: int) -> int:
             return len(FEATURES) + n
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def weigh(n: int) -> float:
             return sum(WEIGHTS.values()) * n
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def drop(n: int) -> int:
             return len(DROPPED) + n
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def clip(n: int) -> int:
             return min(max(n, BOUNDS[0]), BOUNDS[1])
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def window(n: int) -> int:
             return WINDOW.size * n
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def scale(n: int) -> str:
             return SCALE.value * n
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def squares(n: int) -> int:
             return sum(SQUARES) + n
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def offset(n: int) -> int:
             return features.OFFSET + n
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def opaque(n: int) -> int:
             return n if MARKER else 0
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def scaled(x: float) -> float:
             return SCALER.apply(x)
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def fresh(x: float) -> float:
             return Scaler(3.0).apply(x)
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def fold(k: int) -> float:
             """One fold of a cross-validation."""
             return float(k)
 
 
-        @dynamic
+        @dynamic(cache=CODE_CACHE)
         def cross_validate(k: int) -> list[float]:
             return [fold(k=i) for i in range(k)]
 
@@ -276,22 +307,22 @@ BATTERY = {
             return fold(k=k)
 
 
-        @dynamic
+        @dynamic(cache=CODE_CACHE)
         def nested(k: int) -> float:
             return one_fold(k=k)
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def pick(name: str) -> str:
             return getattr(registry, name)
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def seed_score(seed: int) -> float:
             return seed * 0.5
 
 
-        @dynamic
+        @dynamic(cache=CODE_CACHE)
         def all_seeds(n: int) -> list[float]:
             return map_task(seed_score)(seed=list(range(n)))
 
@@ -303,7 +334,7 @@ BATTERY = {
         ADD_ONE = functools.partial(add, offset=1)
 
 
-        @task
+        @task(cache=CODE_CACHE)
         def shifted(x: int) -> int:
             return ADD_ONE(x)
     ''',
@@ -354,6 +385,14 @@ EDITS = {
         "return 2",
         {"by_name"},
     ),
+    "a task defined below the @dynamic that calls it": (
+        "ordering",
+        "n * 1.5",
+        "n * 2.5",
+        {"late", "early"},
+    ),
+    "a helper defined below its task": ("ordering", "n + 1", "n + 2", {"uses_below"}),
+    "a value defined below its task": ("ordering", '["a", "b"]', '["a"]', {"uses_below"}),
     "a comment": ("features", "OFFSET = 7", "OFFSET = 7  # days", set()),
     "a docstring": ("tasks", "One fold of", "A single fold of", set()),
     "formatting": ("features", '["age", "income"]', '[\n    "age",\n    "income",\n]', set()),
@@ -363,7 +402,8 @@ EDITS = {
 @pytest.fixture
 def battery(tmp_path, monkeypatch):
     """``versions(edit)``: write the package ``codehash_battery`` (BATTERY, with ``edit`` applied
-    as ``(module, old, new)``), import it afresh, and return each task's CodeHash version."""
+    as ``(module, old, new)``), import it afresh, and return the cache version flytekit gave each
+    task (``CODE_CACHE`` runs when the decorator does, before the rest of the module)."""
     package = tmp_path / "codehash_battery"
     package.mkdir()
     (package / "__init__.py").write_text("")
@@ -383,7 +423,7 @@ def battery(tmp_path, monkeypatch):
         importlib.invalidate_caches()
         tasks = importlib.import_module("codehash_battery.tasks")
         return {
-            name: CodeHash().get_version("", VersionParameters(func=task.task_function))
+            name: task.metadata.cache_version
             for name, task in vars(tasks).items()
             if isinstance(task, PythonFunctionTask)
         }

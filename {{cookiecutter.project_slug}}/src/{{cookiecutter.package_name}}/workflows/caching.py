@@ -12,6 +12,10 @@ on, starting from the task's code and signature and following what it uses, tran
   tuples, dicts, sets, enum members, dataclass and other project-class instances, paths, computed
   values (``FEATURES = [f"x{i}" for i in range(3)]``), also when imported from another module.
 
+flytekit asks for the version when the ``@task`` decorator runs, before the rest of its module
+has: what the module defines further down (a helper, a constant, the task a ``@dynamic`` above it
+calls) counts by its source, followed the same way.
+
 Where it cannot see precisely, the version takes in the whole source of the module involved: a
 value of another kind (a library object), a project module used as a value (``getattr(models,
 name)``), ``globals()``/``eval``, or a ``map_task`` built outside a task body. Comments, docstrings,

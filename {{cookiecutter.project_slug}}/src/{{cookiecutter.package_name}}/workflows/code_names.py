@@ -1,6 +1,7 @@
 """What a function's or module's source says: its normalised text, and the names it reads."""
 
 import ast
+import builtins
 import importlib
 import importlib.util
 import inspect
@@ -13,11 +14,64 @@ from typing import Any
 
 def definition(obj: Any) -> ast.AST:
     """The parsed ``def`` or ``class`` of ``obj``, without its decorators and docstrings."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(obj))).body[0]
+    return _bare(ast.parse(textwrap.dedent(inspect.getsource(obj))).body[0])
+
+
+def _bare(tree: ast.AST) -> ast.AST:
+    """``tree`` without the decorators and docstrings of its functions and classes."""
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             node.decorator_list = []
     return without_docstrings(tree)
+
+
+def binding(module: ModuleType, name: str) -> list[ast.AST] | None:
+    """The module's top-level ``def``, ``class`` and assignments of ``name``, bare; ``None`` if
+    another kind of statement binds it too."""
+    found: list[ast.AST] = []
+    for statement in ast.parse(inspect.getsource(module)).body:
+        targets = []
+        if isinstance(statement, ast.Assign):
+            targets = [node for target in statement.targets for node in ast.walk(target)]
+        elif isinstance(statement, ast.AnnAssign | ast.AugAssign):
+            targets = list(ast.walk(statement.target))
+        defines = getattr(statement, "name", None) == name or any(
+            isinstance(node, ast.Name) and node.id == name for node in targets
+        )
+        if defines:
+            found.append(_bare(statement))
+        elif name in _bound_by(statement):
+            return None
+    return found
+
+
+def _bound_by(statement: ast.stmt) -> set[str]:
+    """The module-level names a statement binds (a loop, ``with``, an import, an ``if`` body...)."""
+    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {statement.name}
+    names = set()
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(alias.asname or alias.name).partition(".")[0] for alias in node.names}
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+    return names
+
+
+def unbound(tree: ast.AST, scope: dict[str, Any]) -> set[str]:
+    """Names ``tree`` reads that are neither its own, in ``scope``, nor built in."""
+    local = _local_names([tree])
+    return {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name)
+        and isinstance(node.ctx, ast.Load)
+        and id(node) not in local
+        and node.id not in scope
+        and node.id not in vars(builtins)
+    }
 
 
 def without_docstrings(tree: ast.AST) -> ast.AST:

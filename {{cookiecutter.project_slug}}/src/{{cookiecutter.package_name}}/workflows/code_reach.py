@@ -13,12 +13,14 @@ from flytekit.core.python_function_task import PythonFunctionTask
 from flytekit.core.workflow import PythonFunctionWorkflow
 
 from {{ cookiecutter.package_name }}.workflows.code_names import (
+    binding,
     calls,
     closure,
     defined_in,
     definition,
     local_imports,
     names_used,
+    unbound,
     without_docstrings,
 )
 from {{ cookiecutter.package_name }}.workflows.code_values import fingerprint
@@ -46,6 +48,7 @@ class Reach:
         self.pending: list[Any] = []
         self.parts: list[str] = []
         self.seen: set[int] = set()
+        self.later_seen: set[tuple[str, str]] = set()
 
     def mine(self, obj: Any) -> bool:
         """Defined in the project's own package (not a library)."""
@@ -85,9 +88,16 @@ class Reach:
             self.coarse(module)
             return
         self.parts.append(ast.unparse(tree))
-        scope = {**vars(module), **local_imports(tree), **closure(obj)}
+        self.names(tree, module, {**local_imports(tree), **closure(obj)})
+
+    def names(self, tree: ast.AST, module: ModuleType, scope: dict[str, Any]) -> None:
+        """Add what the names in ``tree`` stand for; those its module binds further down, which
+        flytekit's decorator has not run yet when it asks for a task's version, by their source."""
+        scope = {**vars(module), **scope}
         for name, value in names_used(tree, scope):
             self.value(module, name, value)
+        for name in unbound(tree, scope):
+            self.later(module, name)
         for call in calls(tree):
             if call in DYNAMIC:
                 self.coarse(module)
@@ -95,6 +105,19 @@ class Reach:
                 for other in [m for m in list(sys.modules.values()) if isinstance(m, ModuleType)]:
                     if self.mine(other):
                         self.coarse(other)
+
+    def later(self, module: ModuleType, name: str) -> None:
+        """A name bound below the code that reads it: the statements that bind it, followed."""
+        if (module.__name__, name) in self.later_seen:
+            return
+        self.later_seen.add((module.__name__, name))
+        statements = binding(module, name)
+        if statements is None:  # bound some other way (a loop, an import, ...)
+            self.coarse(module)
+            return
+        for statement in statements:
+            self.parts.append(ast.unparse(statement))
+            self.names(statement, module, {})
 
     def value(self, module: ModuleType, name: str, value: Any) -> None:
         """A name the code reads: code is followed, a value of the project's code is recorded."""
