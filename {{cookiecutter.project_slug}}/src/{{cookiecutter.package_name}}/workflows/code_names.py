@@ -119,6 +119,7 @@ def _local_names(nodes: Iterable[ast.AST], outer: frozenset[str] = frozenset()) 
                 for name in ast.walk(node)
                 if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store)
             }
+            own |= {h.name for h in ast.walk(node) if isinstance(h, ast.ExceptHandler) and h.name}
             found |= _local_names(ast.iter_child_nodes(node), outer | (own - declared))
         else:
             if isinstance(node, ast.Name) and node.id in outer:
