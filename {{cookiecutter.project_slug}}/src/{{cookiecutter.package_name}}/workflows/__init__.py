@@ -5,7 +5,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from {{ cookiecutter.package_name }}.workflows import configs  # noqa: F401  (stores the config schemas)
+# config_types: every schema type converts to a Flyte value; configs: stores the config schemas
+from {{ cookiecutter.package_name }}.workflows import config_types, configs  # noqa: F401
 
 
 def run(main: Callable[[], Any], namespace: dict[str, Any]) -> None:

@@ -1,23 +1,37 @@
 """Cache versions that follow the code: ``@task(cache=CODE_CACHE)``.
 
 Flyte re-uses a cached output while the task's name, cache version and inputs are unchanged. Here
-the version is a hash of the task's code, its signature, and the code of every function and class
-of this project it uses (directly or through other project functions): edit the task, a helper it
-calls or a dataclass it returns, and the task runs again, along with whatever its new output feeds.
-So do the values of simple module-level constants it reads (``THRESHOLD = 0.5``). Comments,
-formatting, docstrings and decorators do not count. To pin a version by hand instead,
-use ``@task(cache=Cache(version="1"))`` and bump it yourself.
+the version is a hash of everything in this project's own code that the task's result can depend
+on, starting from the task's code and signature and following what it uses, transitively:
+
+* functions and classes (a class with all its methods, so a method called on an instance counts);
+* tasks, ``@dynamic`` tasks and workflows, followed to their functions (a ``@dynamic`` or
+  ``@workflow`` body that calls a task depends on that task's code), ``map_task`` targets and
+  ``functools.partial`` targets with their bound values;
+* module-level values of any of these kinds, with their values: numbers, text, ``None``, lists,
+  tuples, dicts, sets, enum members, dataclass and other project-class instances, paths, computed
+  values (``FEATURES = [f"x{i}" for i in range(3)]``), also when imported from another module.
+
+flytekit asks for the version when the ``@task`` decorator runs, before the rest of its module
+has: what the module defines further down (a helper, a constant, the task a ``@dynamic`` above it
+calls) counts by its source, followed the same way.
+
+Where it cannot see precisely, the version takes in the whole source of the module involved: a
+value of another kind (a library object), a project module used as a value (``getattr(models,
+name)``), ``globals()``/``eval``, or a ``map_task`` built outside a task body. Comments, docstrings,
+formatting and decorators never count. Libraries do not count (pin their versions in the lock);
+neither do data files read at run time: put the file's version in the task's inputs (a config
+value such as ``data/v3/train.csv``) or in the code (``DATA_VERSION = "2024-05"``) and change it
+with the file. To pin a
+version by hand instead, use ``@task(cache=Cache(version="1"))`` and bump it yourself.
 """
 
-import ast
 import hashlib
-import inspect
-import textwrap
-from collections.abc import Callable, Iterator
-from typing import Any
 
 from flytekit import Cache
 from flytekit.core.cache import VersionParameters
+
+from {{ cookiecutter.package_name }}.workflows.code_reach import project_sources
 
 
 class CodeHash:
@@ -31,54 +45,3 @@ class CodeHash:
 
 
 CODE_CACHE = Cache(policies=CodeHash())
-# Module-level values whose changes count, like code: plain numbers, text and flags.
-CONSTANTS = (bool, int, float, str, bytes)
-
-
-def project_sources(function: Callable) -> Iterator[str]:
-    """Normalised source of ``function`` and of the project's functions and classes it reaches."""
-    project = function.__module__.partition(".")[0]
-    seen: set[int] = set()
-    stack: list[Any] = [function]
-    while stack:
-        obj = stack.pop()
-        if id(obj) in seen:
-            continue
-        seen.add(id(obj))
-        tree = _definition(obj)
-        yield ast.unparse(tree)
-        scope = vars(inspect.getmodule(obj))
-        for name, used in _names_used(tree, scope):
-            if _in_project(used, project):
-                stack.append(used)
-            elif isinstance(used, CONSTANTS):
-                yield f"{name} = {used!r}"
-
-
-def _definition(obj: Any) -> ast.AST:
-    """The parsed ``def`` or ``class`` of ``obj``, without its decorators and docstrings."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(obj))).body[0]
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            node.decorator_list = []
-            if ast.get_docstring(node) is not None:
-                node.body = node.body[1:] or [ast.Pass()]
-    return tree
-
-
-def _names_used(tree: ast.AST, scope: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    """The names (``fit``) and attribute chains (``model.fit``) in ``tree``, with what they are."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in scope:
-            yield node.id, scope[node.id]
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            owner = scope.get(node.value.id)
-            if inspect.ismodule(owner) and hasattr(owner, node.attr):
-                yield f"{node.value.id}.{node.attr}", getattr(owner, node.attr)
-
-
-def _in_project(obj: Any, project: str) -> bool:
-    """A function or class defined in the project's own package (not a library's)."""
-    if not (inspect.isfunction(obj) or inspect.isclass(obj)):
-        return False
-    return getattr(obj, "__module__", "").partition(".")[0] == project

@@ -16,6 +16,7 @@ from hydra.core.config_store import ConfigStore
 from {{ cookiecutter.package_name }}.data import DataConfig
 from {{ cookiecutter.package_name }}.metrics import EvaluateConfig
 from {{ cookiecutter.package_name }}.model import ModelConfig
+from {{ cookiecutter.package_name }}.workflows.config_types import check_schema
 
 
 @dataclass(kw_only=True)
@@ -52,4 +53,5 @@ SCHEMAS = {
     "extra_inputs": ExtraInputsConfig,
 }
 for config_name, schema in SCHEMAS.items():
+    check_schema(schema)
     ConfigStore.instance().store(name=f"{config_name}_schema", node=schema)
