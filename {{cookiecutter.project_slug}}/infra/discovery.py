@@ -8,7 +8,6 @@ from pathlib import Path
 from types import ModuleType
 
 from flytekit.core.base_task import PythonTask
-from flytekit.core.condition import BranchNode
 from flytekit.core.launch_plan import LaunchPlan
 from flytekit.core.workflow import WorkflowBase
 
@@ -72,8 +71,7 @@ def main_workflow(module: ModuleType, name: str | None = None) -> WorkflowBase:
 
 
 def reachable(workflow: WorkflowBase) -> Iterator[WorkflowBase | PythonTask | LaunchPlan]:
-    """The workflow itself, then every entity its nodes call (every branch of a ``conditional``),
-    depth first, each once."""
+    """The workflow itself, then every entity its nodes call, depth first, each once."""
     seen: set[int] = set()
     stack: list = [workflow]
     while stack:
@@ -85,21 +83,7 @@ def reachable(workflow: WorkflowBase) -> Iterator[WorkflowBase | PythonTask | La
         if isinstance(entity, LaunchPlan):
             stack.append(entity.workflow)
         elif isinstance(entity, WorkflowBase):
-            called = [called for node in entity.nodes for called in _called(node)]
-            stack.extend(reversed(called))
-
-
-def _called(node) -> list:
-    """What a workflow node calls: its entity, or every branch's for a ``conditional``."""
-    entity = node.flyte_entity
-    if not isinstance(entity, BranchNode):
-        return [entity]
-    block = entity._ifelse_block  # flytekit keeps the branches' nodes there only
-    branches = [block.case, *(block.other or [])]
-    nodes = [case.then_node for case in branches]
-    if block.else_node is not None:
-        nodes.append(block.else_node)
-    return [called for branch in nodes for called in _called(branch)]
+            stack.extend(node.flyte_entity for node in reversed(entity.nodes))
 
 
 def source_root(module: ModuleType) -> Path:

@@ -3,7 +3,7 @@
 from types import ModuleType
 
 import pytest
-from flytekit import LaunchPlan, conditional, task, workflow
+from flytekit import LaunchPlan, task, workflow
 
 from infra.discovery import main_workflow, module_name, reachable, workflow_module
 from infra.errors import LauncherError
@@ -33,11 +33,6 @@ def other(x: int) -> int:
     return double(x=x)
 
 
-@workflow
-def branching(x: int) -> int:
-    return conditional("sign").if_(x > 0).then(double(x=x)).else_().then(inner(x=x))
-
-
 def module_of(**entities) -> ModuleType:
     module = ModuleType("workflows_under_test")
     vars(module).update(entities)
@@ -50,10 +45,6 @@ def test_the_main_workflow_is_the_one_no_other_workflow_uses():
 
 def test_everything_the_main_workflow_reaches_is_found_once():
     assert list(reachable(outer)) == [outer, inner, double, inner_plan]
-
-
-def test_every_branch_of_a_conditional_is_reached():
-    assert list(reachable(branching)) == [branching, double, inner]
 
 
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)

@@ -60,12 +60,18 @@ def make_customers(n_customers: int, seed: int) -> pd.DataFrame:
             "support_calls": rng.poisson(2, n_customers),
         }
     )
-    risk = 0.03 * table["monthly_charges"] + 0.5 * table["support_calls"] - 0.06 * table["tenure_months"]
+    risk = (
+        0.03 * table["monthly_charges"]
+        + 0.5 * table["support_calls"]
+        - 0.06 * table["tenure_months"]
+    )
     table[TARGET] = (risk + rng.normal(0, 1, n_customers) > risk.median()).astype(int)
     return table
 
 
-def fit_forest(table: pd.DataFrame, n_estimators: int, max_depth: int | None, criterion: str, seed: int) -> RandomForestClassifier:
+def fit_forest(
+    table: pd.DataFrame, n_estimators: int, max_depth: int | None, criterion: str, seed: int
+) -> RandomForestClassifier:
     """A random forest fitted on the table's features."""
     forest = RandomForestClassifier(
         n_estimators=n_estimators, max_depth=max_depth, criterion=criterion, random_state=seed
