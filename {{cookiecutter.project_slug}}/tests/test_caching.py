@@ -18,7 +18,14 @@ from flytekit.core.python_function_task import PythonFunctionTask
 from {{ cookiecutter.package_name }}.workflows.caching import CodeHash
 
 from infra.binding import bind_inputs
-from support.project import ROOT, WORKFLOW_NAMES, compose_config, tasks_of, workflow_of
+from support.project import (
+    ROOT,
+    WORKFLOW_NAMES,
+    compose_config,
+    project_tasks,
+    tasks_of,
+    workflow_of,
+)
 from support.scripts import run_workflow_script
 from support.tasks import task_cache
 
@@ -31,9 +38,11 @@ def test_a_second_run_executes_no_cached_task(name, tmp_path):
         workflow(**inputs)
     with task_cache(tmp_path) as second:
         workflow(**inputs)
-    tasks = tasks_of(name)
-    assert sorted(first) == sorted(task.name for task in tasks)
-    assert sorted(second) == sorted(task.name for task in tasks if not task.metadata.cache)
+    tasks = project_tasks()
+    assert first, f"{name} ran no task"
+    assert set(first) <= set(tasks), "a task ran that discovery does not know"
+    # tasks a @dynamic calls and the branch a conditional takes are known only once they run
+    assert sorted(second) == sorted(task for task in first if not tasks[task].metadata.cache)
 
 
 @pytest.mark.slow
@@ -42,7 +51,7 @@ def test_a_direct_run_and_a_launcher_run_share_cache_entries(name, tmp_path):
     cache = tmp_path / ".flyte" / "local-cache"
     run_workflow_script(name, cwd=tmp_path, home=tmp_path)
     entries = len(diskcache.Cache(cache))
-    assert entries == sum(task.metadata.cache for task in tasks_of(name))
+    assert (entries > 0) == any(task.metadata.cache for task in tasks_of(name))
     run_workflow_script(name, "-m", "hydra.launcher.mode=local", cwd=tmp_path, home=tmp_path)
     assert len(diskcache.Cache(cache)) == entries, "the launcher's run made entries of its own"
 

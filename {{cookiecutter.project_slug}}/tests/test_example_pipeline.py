@@ -4,12 +4,27 @@ from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.package_name }}.workflows import extra_inputs, multi_task, single_task
+from {{ cookiecutter.package_name }}.workflows import extra_inputs, multi_task, reports, single_task
 
-from support.project import compose_config, hydra_job
+from support.project import ADDED_CONFIGS, applies_to, compose_config, hydra_job
 from support.tasks import task_cache
 
 SMALL_DATA = ["data.n_samples=80"]
+
+
+def test_the_example_has_a_debug_config_and_experiments_to_sweep():
+    """So that the generic experiment tests (test_experiments.py) run, none skipped."""
+    assert {group for group, _ in ADDED_CONFIGS} == {"experiment", "debug"}
+    fitting = [
+        o for g, o in ADDED_CONFIGS if g == "experiment" and "multi_task" in applies_to(g, o)
+    ]
+    assert len(fitting) > 1
+
+
+def test_every_example_workflow_saves_a_report():
+    """So that the generic report tests (test_reports.py) check each of them."""
+    for module in (extra_inputs, multi_task, single_task):
+        assert module.save_report is reports.save_report, module.__name__
 
 
 def test_the_multi_task_workflow_fits_the_cubic_data():

@@ -15,6 +15,7 @@ from support.project import (
     WORKFLOW_NAMES,
     WORKFLOWS_DIR,
     applies_to,
+    cases_or_skip,
     compose_config,
     workflow_of,
 )
@@ -22,9 +23,16 @@ from support.scripts import run_workflow_script
 
 # `#   .venv/bin/python src/<package>/workflows/<workflow>.py <overrides>`, in a file's first lines.
 COMMAND = re.compile(r"^#\s+(\.venv/bin/python (\S+) (.*))$", re.MULTILINE)
-COMBINATIONS = [
-    (group, option, name) for group, option in ADDED_CONFIGS for name in applies_to(group, option)
-]
+NONE = "no experiment or debug configs"
+COMBINATIONS = cases_or_skip(
+    [
+        (group, option, name)
+        for group, option in ADDED_CONFIGS
+        for name in applies_to(group, option)
+    ],
+    NONE,
+    arity=3,
+)
 
 
 def commands_of(group: str, option: str) -> list[tuple[str, str, list[str]]]:
@@ -44,10 +52,20 @@ def values(config: DictConfig, prefix: str = "") -> dict[str, object]:
     return leaves
 
 
-def test_there_are_experiments_and_a_debug_config_and_each_applies_somewhere():
-    assert {group for group, _ in ADDED_CONFIGS} == {"experiment", "debug"}
-    for group, option in ADDED_CONFIGS:
-        assert applies_to(group, option), f"conf/{group}/{option}.yaml fits no workflow"
+def fitting(name: str) -> list[str]:
+    """The experiments (options of conf/experiment/) meant for the workflow ``name``."""
+    experiments = [option for group, option in ADDED_CONFIGS if group == "experiment"]
+    return [option for option in experiments if name in applies_to("experiment", option)]
+
+
+# The workflow that most experiments fit, for a sweep over them (it takes two).
+SWEPT = max(WORKFLOW_NAMES, key=lambda name: len(fitting(name)))
+SWEEPS = cases_or_skip([SWEPT] * (len(fitting(SWEPT)) > 1), "no workflow fits two experiments")
+
+
+@pytest.mark.parametrize(("group", "option"), cases_or_skip(ADDED_CONFIGS, NONE, arity=2))
+def test_each_experiment_and_debug_config_applies_somewhere(group, option):
+    assert applies_to(group, option), f"conf/{group}/{option}.yaml fits no workflow"
 
 
 @pytest.mark.parametrize(("group", "option", "name"), COMBINATIONS)
@@ -68,7 +86,7 @@ def test_it_composes_with_the_workflow_and_runs(group, option, name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("group", "option"), ADDED_CONFIGS)
+@pytest.mark.parametrize(("group", "option"), cases_or_skip(ADDED_CONFIGS, NONE, arity=2))
 def test_the_command_at_the_top_of_the_file_runs_as_written(group, option, tmp_path):
     (command,) = commands_of(group, option)  # one per file: the one a user copies
     line, path, arguments = command
@@ -79,25 +97,26 @@ def test_the_command_at_the_top_of_the_file_runs_as_written(group, option, tmp_p
     assert f"+{group}={option}" in (log.parent / ".hydra" / "overrides.yaml").read_text(), output
 
 
-def test_the_readme_shows_the_files_own_commands():
+def readme_commands() -> list[str]:
+    """The commands of the README's Experiments section that add a config this project has."""
     readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("## Experiments") :].split("\n## ", 1)[0]
-    shown = [line for line in re.findall(r"^(\.venv/bin/python .*)$", section, re.MULTILINE)]
+    section = readme[readme.index("## Experiments") :] if "## Experiments" in readme else ""
+    shown = re.findall(r"^(\.venv/bin/python .*)$", section.split("\n## ", 1)[0], re.MULTILINE)
+    added = {f"+{group}={option}" for group, option in ADDED_CONFIGS}
+    return [line for line in shown if added & set(shlex.split(line))]
+
+
+@pytest.mark.parametrize("line", cases_or_skip(readme_commands(), "no Experiments commands"))
+def test_the_readme_shows_the_files_own_commands(line):
     commands = {
-        line for group, option in ADDED_CONFIGS for line, _, _ in commands_of(group, option)
+        command for group, option in ADDED_CONFIGS for command, _, _ in commands_of(group, option)
     }
-    assert shown and set(shown) <= commands, "the README's Experiments commands are tested here"
+    assert line in commands, "the README's Experiments commands are the configs' own (tested here)"
 
 
 @pytest.mark.slow
-def test_a_local_sweep_runs_one_job_per_experiment(tmp_path):
-    experiments = [option for group, option in ADDED_CONFIGS if group == "experiment"]
-
-    def fitting(name: str) -> list[str]:
-        return [option for option in experiments if name in applies_to("experiment", option)]
-
-    name = max(WORKFLOW_NAMES, key=lambda name: len(fitting(name)))
-    assert len(fitting(name)) > 1, "no workflow fits two experiments"
+@pytest.mark.parametrize("name", SWEEPS)
+def test_a_local_sweep_runs_one_job_per_experiment(name, tmp_path):
     run_workflow_script(
         name,
         "-m",

@@ -7,12 +7,15 @@ import json
 import shutil
 import subprocess
 import sys
+from enum import Enum
 from pathlib import Path
 
 import pytest
+from flytekit.core.workflow import WorkflowBase
 from omegaconf import OmegaConf
 
 from infra.binding import CONFIG_INPUT, bind_inputs, plain
+from infra.discovery import reachable
 from support.flyteadmin import FlyteAdmin, serving
 from support.project import ROOT, WORKFLOW_NAMES, WORKFLOWS_DIR, compose_config, workflow_of
 
@@ -34,9 +37,14 @@ def workflow_inputs(name: str) -> dict:
     return {input_name: plain(value) for input_name, value in bound.items()}
 
 
+def enum_name(value: Enum) -> str:
+    """An Enum value in JSON: its name, as a config file writes it."""
+    return value.name
+
+
 def option_value(value) -> str:
     """An input's value on pyflyte's command line: a string as it is, anything else as JSON."""
-    return value if isinstance(value, str) else json.dumps(value)
+    return value if isinstance(value, str) else json.dumps(value, default=enum_name)
 
 
 def pyflyte_run_args(name: str, form: str, folder: Path) -> list[str]:
@@ -52,7 +60,7 @@ def pyflyte_run_args(name: str, form: str, folder: Path) -> list[str]:
         path.write_text(OmegaConf.to_yaml(config))
         config_value = str(path)
     else:
-        config_value = json.dumps(config)
+        config_value = json.dumps(config, default=enum_name)
     args = [f"--{CONFIG_INPUT}", config_value]
     for input_name, value in inputs.items():
         args += [f"--{input_name}", option_value(value)]
@@ -106,7 +114,11 @@ def test_make_register_registers_without_running(tmp_path):
     name = WORKFLOW_NAMES[0]
     with serving() as admin:
         output = make_remote("register", name, admin, tmp_path)
-    assert [r.id.name for r in admin.calls("CreateWorkflow")] == [workflow_of(name).name]
+    workflow = workflow_of(name)
+    workflows = [found.name for found in reachable(workflow) if isinstance(found, WorkflowBase)]
+    # the main workflow, after the sub-workflows it calls
+    assert sorted(r.id.name for r in admin.calls("CreateWorkflow")) == sorted(workflows)
+    assert admin.calls("CreateWorkflow")[-1].id.name == workflow.name
     assert all(r.id.version == VERSION for r in admin.calls("CreateTask"))
     assert not admin.calls("CreateExecution")
     assert "/executions/" not in output

@@ -1,13 +1,15 @@
 """The project as its tests see it: workflows, configs, config groups and tasks are found, not
 listed, so a workflow, config, option or task a user adds is tested without editing a test."""
 
+import functools
 import importlib
 import pkgutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from flytekit.core.base_task import PythonTask
 from flytekit.core.workflow import WorkflowBase
 from hydra import compose, initialize_config_dir
@@ -54,6 +56,27 @@ def workflow_of(name: str) -> WorkflowBase:
 def tasks_of(name: str) -> list[PythonTask]:
     """Every task the main workflow of ``name`` reaches, in the launcher's order."""
     return [entity for entity in reachable(workflow_of(name)) if isinstance(entity, PythonTask)]
+
+
+def task_function(task: PythonTask) -> Callable | None:
+    """The Python function ``task`` runs (a map task's: the mapped function), or None for a task
+    that runs no function of the project's (a container task, for one)."""
+    inner = getattr(task, "python_function_task", task)
+    function = getattr(inner, "task_function", None)
+    return function.func if isinstance(function, functools.partial) else function
+
+
+def project_tasks() -> dict[str, PythonTask]:
+    """Every task of the workflows package by name: those its modules define (which a
+    ``@dynamic`` may call, unseen by :func:`tasks_of`) and those its workflows reach."""
+    package = importlib.import_module(WORKFLOWS_PACKAGE)
+    modules = [
+        importlib.import_module(f"{WORKFLOWS_PACKAGE}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__)
+    ]
+    found = [value for module in modules for value in vars(module).values()]
+    found += [task for name in WORKFLOW_NAMES for task in tasks_of(name)]
+    return {task.name: task for task in found if isinstance(task, PythonTask)}
 
 
 def compose_config(name: str, overrides=(), hydra: bool = False) -> DictConfig:
@@ -126,3 +149,10 @@ def typed_leaves(config: DictConfig, prefix: str = "") -> list[tuple[str, type]]
         elif OmegaConf.get_type(config, key) in (int, float, bool):
             leaves.append((f"{prefix}{key}", OmegaConf.get_type(config, key)))
     return leaves
+
+
+def cases_or_skip(cases: list, reason: str, arity: int = 1) -> list:
+    """``cases`` for ``pytest.mark.parametrize``, or, when there are none, one skipped case
+    (of ``arity`` values) whose id says why the check does not apply to this project."""
+    skipped = pytest.param(*[None] * arity, id=reason, marks=pytest.mark.skip(reason=reason))
+    return cases or [skipped]
