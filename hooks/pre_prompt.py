@@ -47,13 +47,13 @@ def command_line_answers(arguments: Sequence[str]) -> dict[str, str]:
 
 
 def refusals(options: Mapping[str, object], answers: Mapping[str, str]) -> list[str]:
-    """One line per answer outside its question's list (a list question of cookiecutter.json)."""
+    """One line per answer outside its question's list (a list question of cookiecutter.json),
+    in the questions' order."""
     lines = []
-    for key, value in answers.items():
-        choices = options.get(key)
-        if isinstance(choices, list) and value not in choices:
+    for key, choices in options.items():
+        if key in answers and isinstance(choices, list) and answers[key] not in choices:
             listed = ", ".join(str(choice) for choice in choices)
-            lines.append(f"{key}: must be one of {listed} (got {value!r})")
+            lines.append(f"{key}: must be one of {listed} (got {answers[key]!r})")
     return lines
 
 
