@@ -25,7 +25,7 @@ PICKED = {"python_version": "3", "example": "2"}
 
 def prompt_of(key: str) -> str:
     prompt = OPTIONS["__prompts__"][key]
-    return prompt["__prompt__"] if isinstance(prompt, dict) else prompt
+    return str(prompt["__prompt__"] if isinstance(prompt, dict) else prompt)
 
 
 def test_an_interactive_bake_shows_each_choice_as_a_numbered_menu(tmp_path):

@@ -64,7 +64,7 @@ def readme_removal(project: Path) -> str:
     readme = (project / "README.md").read_text()
     section = readme[readme.index("## Start your own pipeline") :]
     (command,) = re.findall(r"```bash\n(rm -r .*?)```", section, re.DOTALL)
-    return command
+    return str(command)
 
 
 # A pipeline of the user's own, written as the README's recipes say: a config group with a schema
