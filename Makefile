@@ -31,7 +31,10 @@ demo: venv ## Bake a project with the default answers, install it, run its workf
 	@$(MAKE) --no-print-directory -C $(DEMO) install >$(SCRATCH)/demo/install.log 2>&1 \
 		|| { tail -n 30 $(SCRATCH)/demo/install.log; exit 1; }
 	@grep -E '^(Using|Resolved|Installed|Bytecode compiled) ' $(SCRATCH)/demo/install.log
-	$(MAKE) --no-print-directory -C $(DEMO) run-single run-multi run-extra sweep-local
+	$(MAKE) --no-print-directory -C $(DEMO) run
+	$(MAKE) --no-print-directory -C $(DEMO) run WORKFLOW=single_task
+	$(MAKE) --no-print-directory -C $(DEMO) run WORKFLOW=extra_inputs
+	$(MAKE) --no-print-directory -C $(DEMO) sweep
 	@echo
 	@echo "Demo project:  $(DEMO)"
 	@echo "Run outputs:   $(DEMO)/outputs (one folder per run: .hydra/ config + log)"

@@ -1,4 +1,4 @@
-"""Finish the generated project: keep only the chosen CI pipeline, record the answers.
+"""Finish the generated project: keep only the chosen CI pipeline and example, record the answers.
 
 Every step is idempotent (running the hook again changes nothing), so a re-bake over an existing
 project, cruft's update or a second run of this script is safe. A file that was there before the
@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shlex
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -25,6 +26,34 @@ CI_FILES = {
     "github": [Path(".github/workflows/ci.yml"), Path(".github/dependabot.yml")],
     "gitlab": [Path(".gitlab-ci.yml")],
 }
+
+
+def example_paths(context: dict, example: str, root: Path = Path(".")) -> list[Path]:
+    """The files and folders of ``example`` (cookiecutter.json's ``_example_files``: one list,
+    also shown by the README), in ``root``, ``<package>`` and globs resolved."""
+    patterns = context["_example_files"][example]
+    names = [pattern.replace("<package>", context["package_name"]) for pattern in patterns]
+    return sorted({path.relative_to(root) for name in names for path in root.glob(name)})
+
+
+def remove_other_examples(
+    context: dict, root: Path = Path("."), keep: set[Path] | None = None
+) -> None:
+    """Delete the files of the examples not chosen (``example=none``: the polynomial example's;
+    else the skeleton's), except what ``keep`` names (what was there before the bake). ``keep``
+    None: nothing is known to be this bake's, so nothing is deleted."""
+    if keep is None:
+        return
+    for example in context["_example_files"]:
+        if example == context["example"]:
+            continue
+        for path in example_paths(context, example, root):
+            if path in keep:
+                continue
+            if (root / path).is_dir():
+                shutil.rmtree(root / path)
+            else:
+                (root / path).unlink(missing_ok=True)
 
 
 def public_answers(context: dict) -> dict:
@@ -93,13 +122,15 @@ def next_steps(project: Path, output_dir: object, shell_dir: str | None) -> str:
     """What to type after a bake, in three lines."""
     return (
         f"Created {project.resolve()}. Next:\n"
-        f"  cd {folder_to_cd(project, output_dir, shell_dir)} && make install && make run-multi\n"
+        f"  cd {folder_to_cd(project, output_dir, shell_dir)} && make install && make run\n"
         "`make help` lists every target; README.md walks through them.\n"
     )
 
 
 if __name__ == "__main__":
     context = json.loads(ANSWERS_JSON)
-    remove_other_ci(context["ci_provider"], keep=existing_before_bake())
+    existing = existing_before_bake()
+    remove_other_ci(context["ci_provider"], keep=existing)
+    remove_other_examples(context, keep=existing)
     write_answers(public_answers(context))
     print(next_steps(Path.cwd(), context.get("_output_dir"), os.environ.get("PWD")), end="")

@@ -178,19 +178,17 @@ def any_string(value: str) -> str | None:
 
 
 class Choice:
-    """The rule of a choice question: one of its list in cookiecutter.json's ``_choices``.
+    """The rule of a choice question: one of its list in cookiecutter.json.
 
-    Choice questions are plain text questions whose default is the first choice, not
-    cookiecutter's list questions: cookiecutter checks a list question's command-line answer
-    (``python_version=3.13``) before any hook runs and stops with a ValueError traceback; this
-    hook refuses it in one line like every other answer. The lists are read when the hook runs
-    (read_options, else the ``_choices`` cookiecutter passes in the answers), so adding a choice
-    is one edit.
+    Choice questions are cookiecutter list questions (a numbered menu). cookiecutter checks a
+    ``--no-input key=value`` answer itself (hooks/pre_prompt.py turns its traceback into one
+    line); a replay file or cruft skips that check, so this hook checks the choice again. The
+    lists are read when the hook runs (read_options, else the list the answers still hold), so
+    adding a choice is one edit.
     """
 
     def check(self, key: str, options: Mapping[str, object] | None) -> Check:
-        lists = (options or {}).get("_choices")
-        choices = lists.get(key) if isinstance(lists, dict) else None
+        choices = (options or {}).get(key)
         if isinstance(choices, list) and all(isinstance(choice, str) for choice in choices):
             return one_of(tuple(choices))
         return any_string
@@ -212,6 +210,7 @@ CHECKS: dict[str, Check | Choice] = {
     "flyte_endpoint": RULES.check_endpoint,
     "image_registry": RULES.check_registry,
     "ci_provider": CHOICE,
+    "example": CHOICE,
 }
 
 
@@ -359,15 +358,23 @@ def existing_record(project: Path) -> Path:
     return Path(tempfile.gettempdir()) / f"hydra-flyte-template-{digest}.json"
 
 
-def record_existing_ci(project: Path = Path(".")) -> list[str]:
-    """Record which CI files, and folders of theirs, ``project`` holds before any file is written.
+def record_existing(answers: Mapping[str, object], project: Path = Path(".")) -> list[str]:
+    """Record which CI and example files, and folders of theirs, ``project`` holds before any
+    file is written.
 
     cookiecutter runs this hook in the project's folder once it exists: empty for a new project,
     the user's for a re-bake (``--overwrite-if-exists``). The post-gen hook removes the pipelines of
-    the providers not chosen, but never one recorded here: it was not this bake's to remove.
+    the providers and the files of the examples not chosen, but never one recorded here: it was
+    not this bake's to remove.
     """
     candidates = {Path(name) for name in CI_PATHS}
     candidates |= {folder for path in candidates for folder in path.parents[:-1]}
+    examples = answers.get("_example_files")
+    package = str(answers.get("package_name"))
+    for patterns in examples.values() if isinstance(examples, dict) else ():
+        for pattern in patterns:
+            found = project.glob(pattern.replace("<package>", package))
+            candidates |= {path.relative_to(project) for path in found}
     existing = sorted(str(path) for path in candidates if (project / path).exists())
     existing_record(project).write_text(json.dumps(existing), "utf-8")
     return existing
@@ -375,17 +382,15 @@ def record_existing_ci(project: Path = Path(".")) -> list[str]:
 
 def main() -> int:
     """Report every invalid answer on stderr; a non-zero exit stops cookiecutter. Then record the
-    CI files that were here before the bake (record_existing_ci)."""
+    CI files that were here before the bake (record_existing)."""
     answers = json.loads(ANSWERS_JSON)
     options = read_options(answers)
-    if options is None and "_choices" in answers:  # cruft passes no _repo_dir, but the lists
-        options = {"_choices": answers["_choices"]}
     errors = validate(answers, options, json.loads(GIVEN_JSON))
     for error in errors:
         print(error, file=sys.stderr)
     if errors:
         return 1
-    record_existing_ci()
+    record_existing(answers)
     return 0
 
 

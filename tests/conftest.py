@@ -13,7 +13,7 @@ import pytest
 from hypothesis import settings
 
 from support.fuzz_outcomes import FUZZ_OUTCOMES, summary_lines
-from support.template import TEMPLATE_DIR
+from support.template import TEMPLATE_DIR, bake_source
 
 # No per-example deadline: bakes and renderings are slow on a busy 2-core CI machine, and a timing
 # failure says nothing about the code. In CI the examples are fixed, so a red run can be re-run.
@@ -22,14 +22,15 @@ settings.load_profile("template")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """pytest-cookies bakes ``--template``, by default the working directory: make it this
-    template wherever pytest runs from. Another template is refused: these tests are this one's."""
+    """pytest-cookies bakes ``--template``, by default the working directory: make it a copy of
+    this template's files (support.template.bake_source) wherever pytest runs from. Another
+    template is refused: these tests are this one's."""
     args = config.invocation_params.args
     given = any(str(arg).split("=", 1)[0] == "--template" for arg in args)
     if given and Path(config.option.template).resolve() != TEMPLATE_DIR:
         template = config.option.template
         raise pytest.UsageError(f"these tests test {TEMPLATE_DIR}, not --template {template}")
-    config.option.template = str(TEMPLATE_DIR)
+    config.option.template = str(bake_source())
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -198,7 +198,7 @@ def test_template_strings_stay_jinja():
     render = template_env().from_string
     assert render(OPTIONS["project_slug"]).render(cookiecutter=VALID) == "demand-forecast"
     assert render("{{cookiecutter.project_slug}}").render(cookiecutter=VALID) == "demand-forecast"
-    for hook in (TEMPLATE_DIR / "hooks").glob("*.py"):
+    for hook in (TEMPLATE_DIR / "hooks").glob("*_gen_project.py"):  # pre_prompt.py: not rendered
         rendered = render(hook.read_text("utf-8")).render(cookiecutter=VALID)
         assert "{{" not in rendered and json.dumps(VALID["project_name"]) in rendered
 

@@ -1,7 +1,7 @@
 """What a bake prints: after a successful one, the next steps, and they work as printed.
 
 Through the real command line (`cookiecutter --no-input <template>`), run from a shell's folder as
-a user runs it; the printed `cd ... && make install && make run-multi` is then run as printed.
+a user runs it; the printed `cd ... && make install && make run` is then run as printed.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def bake_from(shell_dir: Path, output_dir: Path) -> subprocess.CompletedProcess[
 def next_steps(folder: str, project: Path) -> list[str]:
     return [
         f"Created {project}. Next:",
-        f"  cd {folder} && make install && make run-multi",
+        f"  cd {folder} && make install && make run",
         "`make help` lists every target; README.md walks through them.",
     ]
 

@@ -51,19 +51,19 @@ def test_project_passes_its_own_lint_and_tests(installed):
 
 def test_workflows_run_and_cache_per_task(installed):
     project, home = installed
-    assert executed_tasks(make(project, "run-multi", home=home)) == [
+    assert executed_tasks(make(project, "run", home=home)) == [
         "prepare_data",
         "train",
         "evaluate",
     ]
-    assert executed_tasks(make(project, "run-multi", home=home)) == []
+    assert executed_tasks(make(project, "run", home=home)) == []
     changed = make(project, "run-multi", home=home, OVERRIDES="evaluate.min_r2=0.5")
     assert executed_tasks(changed) == ["evaluate"]
-    assert "fit_and_score: Scores(" in make(project, "run-single", home=home)
-    extra = make(project, "run-extra", home=home, OVERRIDES='query="0.0 1.0"')
+    assert "fit_and_score: Scores(" in make(project, "run", home=home, WORKFLOW="single_task")
+    extra = make(project, "run", home=home, WORKFLOW="extra_inputs", OVERRIDES='query="0.0 1.0"')
     assert "predictions for '0.0 1.0': [" in extra
-    sweep = make(project, "sweep-local", home=home)
-    assert "#0 : model=linear" in sweep and "#1 : model=cubic" in sweep
+    sweep = make(project, "sweep", home=home)  # the first group of multi_task.yaml, data/
+    assert "#0 : data=cubic" in sweep and "#1 : data=linear" in sweep
 
 
 def test_make_search_writes_the_best_params_and_a_summary(installed):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from support.docs import documented_options
-from support.template import CHOICES, OPTIONS, QUESTIONS, TEMPLATE_DIR
+from support.template import CHOICES, DEFAULTS, QUESTIONS, TEMPLATE_DIR
 
 
 def test_every_option_is_documented_and_nothing_else():
@@ -21,7 +21,7 @@ def test_every_option_is_documented_and_nothing_else():
 
 @pytest.mark.parametrize("name", QUESTIONS)
 def test_a_literal_default_is_the_documented_one(name):
-    default = OPTIONS[name]
+    default = DEFAULTS[name]
     if "{{" in default:
         return  # derived from another answer: the docs say from which
     assert documented_options()[name]["default"].startswith(f"`{default}`")

@@ -1,4 +1,5 @@
-"""Every supported combination of options (python_version x ci_provider) bakes a clean project.
+"""Every supported combination of options (python_version x ci_provider, with the example; and
+example=none with each ci_provider) bakes a clean project.
 
 For each: the exact file set, no template markup left, every TOML/YAML/JSON/Python file parses,
 ruff (with the project's own config, so its Python target), hadolint and the file hygiene checks of
@@ -12,6 +13,7 @@ tests/test_recipes.py.)
 
 from __future__ import annotations
 
+import fnmatch
 import itertools
 import re
 import shutil
@@ -28,6 +30,7 @@ from pytest_cookies.plugin import Cookies
 from support import targets
 from support.baked_files import (
     CI_FILES,
+    EXAMPLE_FILES,
     PIPELINE_FILE,
     expected_files,
     files_of,
@@ -35,9 +38,17 @@ from support.baked_files import (
     parse_every_file,
 )
 from support.baking import baked
-from support.template import CHOICES, TEMPLATE_DIR, post_gen, pre_gen
+from support.template import CHOICES, OPTIONS, TEMPLATE_DIR, post_gen, pre_gen
 
-COMBINATIONS = list(itertools.product(CHOICES["python_version"], CHOICES["ci_provider"]))
+EXAMPLE = CHOICES["example"][0]  # the default, polynomial
+COMBINATIONS = [
+    *itertools.product(CHOICES["python_version"], CHOICES["ci_provider"], [EXAMPLE]),
+    *(
+        (CHOICES["python_version"][0], ci, example)
+        for ci in CHOICES["ci_provider"]
+        for example in CHOICES["example"][1:]
+    ),
+]
 TOOLS = Path(sys.executable).parent  # ruff, hadolint, check-jsonschema of the template's venv
 CI_FILE = PIPELINE_FILE
 # The providers' own schemas, vendored by check-jsonschema (no network).
@@ -46,15 +57,21 @@ CI_SCHEMA = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
 CI_COMMANDS = ["make install", "make lint", "make test", "make package"]
 REGISTER_COMMAND = "make register"
 # One run of the project's own targets per option value.
-FULL_RUNS = [("3.10", "gitlab"), ("3.11", "none"), ("3.12", "github")]
+FULL_RUNS = [
+    ("3.10", "gitlab", "polynomial"),
+    ("3.11", "none", "none"),
+    ("3.12", "github", "polynomial"),
+]
 
 
-@pytest.fixture(scope="module", params=COMBINATIONS, ids=lambda c: f"py{c[0]}-{c[1]}")
-def combination(request: pytest.FixtureRequest, cookies_session: Cookies) -> tuple[str, str, Path]:
-    """A bake of one combination: (python_version, ci_provider, project folder)."""
-    python_version, ci_provider = request.param
-    answers = {"python_version": python_version, "ci_provider": ci_provider}
-    return python_version, ci_provider, baked(cookies_session.bake(extra_context=answers))
+@pytest.fixture(scope="module", params=COMBINATIONS, ids=lambda c: f"py{c[0]}-{c[1]}-{c[2]}")
+def combination(
+    request: pytest.FixtureRequest, cookies_session: Cookies
+) -> tuple[str, str, str, Path]:
+    """A bake of one combination: (python_version, ci_provider, example, project folder)."""
+    python_version, ci_provider, example = request.param
+    answers = {"python_version": python_version, "ci_provider": ci_provider, "example": example}
+    return python_version, ci_provider, example, baked(cookies_session.bake(extra_context=answers))
 
 
 def run(command: list[str], cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
@@ -75,8 +92,8 @@ def test_option_values_are_the_hooks_choices():
         assert [rules[key](value) for value in choices] == [None] * len(choices), key
         for other in ("", "other", choices[0].upper() + " ", *(f"{c}.0" for c in choices)):
             assert rules[key](other) == f"must be one of {', '.join(choices)}", (key, other)
-    assert {value for value, _ in FULL_RUNS} == set(CHOICES["python_version"])
-    assert {value for _, value in FULL_RUNS} == set(CHOICES["ci_provider"])
+    for index, key in enumerate(("python_version", "ci_provider", "example")):
+        assert {run[index] for run in FULL_RUNS} == set(CHOICES[key]), key
 
 
 def test_the_post_gen_hook_knows_every_ci_providers_files():
@@ -87,24 +104,44 @@ def test_the_post_gen_hook_knows_every_ci_providers_files():
     assert providers == {name for name, files in CI_FILES.items() if files}
 
 
+def test_the_post_gen_hook_removes_the_other_examples_files_as_the_readme_lists_them():
+    """One list, cookiecutter.json's ``_example_files``: the hook deletes the other example's
+    files by it and the README shows it (tests/test_start_your_own.py follows the README)."""
+    files = OPTIONS["_example_files"]
+    assert set(files) == set(CHOICES["example"])
+    package = "demand_forecast"
+    for example, names in files.items():
+        listed = {name.replace("<package>", package) for name in names}
+        expected = EXAMPLE_FILES[example]
+        covered = {
+            name
+            for name in expected
+            if any(
+                fnmatch.fnmatch(name, pattern) or name.startswith(pattern + "/")
+                for pattern in listed
+            )
+        }
+        assert covered == expected, example
+
+
 def test_exact_file_set(combination):
-    _, ci_provider, project = combination
-    assert files_of(project) == expected_files(ci_provider)
+    _, ci_provider, example, project = combination
+    assert files_of(project) == expected_files(ci_provider, example)
 
 
 def test_no_template_markup_is_left(combination):
-    _, _, project = combination
+    _, _, _, project = combination
     for name in sorted(files_of(project)):
         assert not leftover_markup((project / name).read_text("utf-8")), name
 
 
 def test_every_file_parses(combination):
-    _, _, project = combination
+    _, _, _, project = combination
     parse_every_file(project)
 
 
 def test_ruff_is_clean_for_the_projects_python(combination):
-    python_version, _, project = combination
+    python_version, _, _, project = combination
     ruff = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))["tool"]["ruff"]
     assert ruff["target-version"] == "py" + python_version.replace(".", "")
     for command in (["check"], ["format", "--check"]):
@@ -113,7 +150,7 @@ def test_ruff_is_clean_for_the_projects_python(combination):
 
 
 def test_hadolint_is_clean(combination):
-    python_version, _, project = combination
+    python_version, _, _, project = combination
     dockerfile = project / "Dockerfile"
     if not dockerfile.exists():
         pytest.skip("the project has no Dockerfile")
@@ -124,7 +161,7 @@ def test_hadolint_is_clean(combination):
 
 def test_every_file_names_the_projects_python(combination):
     """`make install`, the package metadata and the image agree (CI: see the pipeline test)."""
-    python_version, _, project = combination
+    python_version, _, _, project = combination
     assert (project / ".python-version").read_text("utf-8") == f"{python_version}\n"
     pyproject = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))
     assert pyproject["project"]["requires-python"] == f">={python_version},<3.13"  # flytekit's
@@ -134,7 +171,7 @@ def test_every_file_names_the_projects_python(combination):
 
 
 def test_file_hygiene_is_clean(combination):
-    _, _, project = combination
+    _, _, _, project = combination
     result = run([sys.executable, "tools/check_files.py"], project)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -155,7 +192,7 @@ def ci_commands(ci_provider: str, pipeline: dict) -> dict[str, list[str]]:
 
 
 def test_ci_pipeline_runs_the_right_commands(combination):
-    python_version, ci_provider, project = combination
+    python_version, ci_provider, _, project = combination
     if ci_provider == "none":
         assert not (project / ".github").exists() and not (project / ".gitlab-ci.yml").exists()
         return
@@ -181,7 +218,7 @@ def test_ci_pipeline_runs_the_right_commands(combination):
 
 
 def test_ci_pipeline_matches_the_providers_schema(combination):
-    _, ci_provider, project = combination
+    _, ci_provider, _, project = combination
     if ci_provider == "none":
         return
     schema = ["--builtin-schema", CI_SCHEMA[ci_provider], CI_FILE[ci_provider]]
@@ -190,7 +227,7 @@ def test_ci_pipeline_matches_the_providers_schema(combination):
 
 
 def test_ci_pipeline_names_only_make_targets_that_exist(combination):
-    _, ci_provider, project = combination
+    _, ci_provider, _, project = combination
     if ci_provider == "none":
         return
     pipeline = yaml.safe_load((project / CI_FILE[ci_provider]).read_text("utf-8"))
@@ -236,11 +273,11 @@ def user_env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("python_version", "ci_provider"), FULL_RUNS, ids=lambda v: v)
+@pytest.mark.parametrize(("python_version", "ci_provider", "example"), FULL_RUNS, ids=lambda v: v)
 def test_baked_project_passes_its_own_make_install_lint_and_test_fast(
-    python_version, ci_provider, cookies, tmp_path
+    python_version, ci_provider, example, cookies, tmp_path
 ):
-    answers = {"python_version": python_version, "ci_provider": ci_provider}
+    answers = {"python_version": python_version, "ci_provider": ci_provider, "example": example}
     project = baked(cookies.bake(extra_context=answers))
     env = user_env(tmp_path)
     for target in ("install", "lint", "test-fast"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from support.answers import VALID
 from support.docs import documented_options
-from support.template import CHOICES, OPTIONS, QUESTIONS, pre_gen, validate
+from support.template import CHOICES, DEFAULTS, OPTIONS, QUESTIONS, pre_gen, validate
 
 
 def parts() -> dict[str, set[str]]:
@@ -50,14 +50,15 @@ def test_the_hook_checks_the_questions_in_their_order():
 
 def test_the_valid_answers_pass_the_hook_and_are_the_defaults():
     assert validate(VALID) == []
-    literal = {key: value for key, value in OPTIONS.items() if key in QUESTIONS}
-    for key, default in literal.items():
+    for key, default in DEFAULTS.items():
         if "{{" not in default:
             assert VALID[key] == default, key
 
 
-def test_a_choice_questions_default_is_its_first_choice_and_its_prompt_names_them_all():
+def test_a_choice_question_is_a_menu_with_a_question_and_a_label_for_each_choice():
+    """cookiecutter's choice prompt: ``{"__prompt__": question, choice: label, ...}``."""
+    assert set(CHOICES) == {"license", "python_version", "ci_provider", "example"}
     for key, choices in CHOICES.items():
-        assert key in QUESTIONS and OPTIONS[key] == choices[0], key
-        listed = ", ".join(choices[:-1]) + " or " + choices[-1]
-        assert listed in OPTIONS["__prompts__"][key], key
+        prompt = OPTIONS["__prompts__"][key]
+        assert list(prompt) == ["__prompt__", *choices], key
+        assert all(isinstance(label, str) and label.strip() for label in prompt.values()), key

@@ -71,7 +71,7 @@ def changed(
     home.mkdir()
     project = baked(cookies_session.bake())
     make(project, "install", home=home)
-    outputs = {"first run": make(project, "run-multi", home=home)}
+    outputs = {"first run": make(project, "run", home=home)}
     readme = Readme(project)
     src = project / "src" / PACKAGE
     workflows = src / "workflows"
@@ -79,7 +79,7 @@ def changed(
     # Add a config option
     option = readme.block("# conf/model/quadratic.yaml")
     (project / "conf/model/quadratic.yaml").write_text(without_comment_line(option))
-    outputs["option"] = make(project, "run-multi", home=home, OVERRIDES="model=quadratic")
+    outputs["option"] = make(project, "run", home=home, OVERRIDES="model=quadratic")
 
     # Add a task
     (src / "report.py").write_text(readme.block('"""A one-line summary'))
@@ -117,8 +117,8 @@ def changed(
         "    return evaluate(cfg=parts.evaluate, coefficients=coefficients, data=data)\n",
         "\n".join(f"    {line.strip()}" for line in call) + "\n",
     )
-    outputs["task"] = make(project, "run-multi", home=home)
-    outputs["task again"] = make(project, "run-multi", home=home)
+    outputs["task"] = make(project, "run", home=home)
+    outputs["task again"] = make(project, "run", home=home)
 
     # Add a config group
     for name in ("brief", "precise"):
@@ -128,7 +128,7 @@ def changed(
     readme.says("(`- report: brief` after\n`- shared: defaults`)")
     edit(primary, "  - shared: defaults", "  - report: brief\n  - shared: defaults")
     edit(primary, "\n" + values, "")
-    outputs["group"] = make(project, "run-multi", home=home, OVERRIDES="report=precise")
+    outputs["group"] = make(project, "run", home=home, OVERRIDES="report=precise")
 
     # Add a workflow
     readme.block(f"cp src/{PACKAGE}/workflows/single_task.py src/{PACKAGE}/workflows/baseline.py")
@@ -162,9 +162,9 @@ def changed(
 
 def test_a_value_of_the_wrong_type_fails_as_the_readme_shows(changed):
     project, home, _ = changed
-    command = 'make run-multi OVERRIDES="model.degree=abc"'
+    command = 'make run OVERRIDES="model.degree=abc"'
     assert command in (project / "README.md").read_text()
-    output = make(project, "run-multi", home=home, succeed=False, OVERRIDES="model.degree=abc")
+    output = make(project, "run", home=home, succeed=False, OVERRIDES="model.degree=abc")
     assert "Error merging override model.degree=abc" in output
     assert "full_key: model.degree" in output
     assert not executed(output)
@@ -217,12 +217,12 @@ def test_the_package_holds_the_new_task(changed):
 
 def test_editing_a_task_re_runs_it_and_what_its_output_feeds(changed):
     project, home, _ = changed
-    make(project, "run-multi", home=home)
+    make(project, "run", home=home)
     edit(
         project / "src" / PACKAGE / "workflows/tasks.py",
         "    return coefficients\n",
         "    return [round(c, 6) for c in coefficients]\n",
     )
-    assert executed(make(project, "run-multi", home=home)) == {"train", "evaluate", "report"}
+    assert executed(make(project, "run", home=home)) == {"train", "evaluate", "report"}
     edit(project / "src" / PACKAGE / "report.py", 'f"r2=', 'f"R2=')
-    assert executed(make(project, "run-multi", home=home)) == {"report"}
+    assert executed(make(project, "run", home=home)) == {"report"}

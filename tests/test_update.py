@@ -19,7 +19,7 @@ import pytest
 from support.baked_files import expected_files, files_of
 from support.baking import baked, run_replay
 from support.git import GIT_ENV
-from support.template import TEMPLATE_DIR
+from support.template import TEMPLATE_DIR, template_files
 
 ENV = {**os.environ, **GIT_ENV}
 CRUFT = [sys.executable, "-m", "cruft"]
@@ -36,35 +36,12 @@ def git(repo: Path, *args: str) -> str:
     return run(["git", *args], repo).stdout.strip()
 
 
-def working_tree_files() -> list[str]:
-    """The template's files as a commit would hold them: tracked and untracked, not ignored."""
-    if (TEMPLATE_DIR / ".git").exists():
-        listing = run(["git", "ls-files", "-z", "-co", "--exclude-standard"], TEMPLATE_DIR).stdout
-        return sorted(name for name in set(listing.split("\0")) if (TEMPLATE_DIR / name).is_file())
-    skip = {
-        ".git",
-        ".venv",
-        ".scratch",
-        ".pytest_cache",
-        ".ruff_cache",
-        ".mypy_cache",
-        ".hypothesis",
-    }
-    return sorted(
-        str(path.relative_to(TEMPLATE_DIR))
-        for path in TEMPLATE_DIR.rglob("*")
-        if path.is_file()
-        and not skip.intersection(path.relative_to(TEMPLATE_DIR).parts)
-        and "__pycache__" not in path.parts
-    )
-
-
 def commit_working_tree(repo: Path, message: str) -> str:
     """Replace ``repo``'s files with the template's working tree and commit; return the sha."""
     for name in git(repo, "ls-files", "-z").split("\0"):
         if name:
             (repo / name).unlink(missing_ok=True)
-    for name in working_tree_files():
+    for name in template_files():
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(TEMPLATE_DIR / name, repo / name)
     return commit_all(repo, message)

@@ -20,4 +20,5 @@ VALID = {
     "flyte_endpoint": "localhost:30080",
     "image_registry": "localhost:30000",
     "ci_provider": "github",
+    "example": "polynomial",
 }

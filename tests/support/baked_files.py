@@ -172,6 +172,39 @@ EXPECTED_FILES = {
     "tests/test_workflows.py",
     "tools/check_files.py",
 }
+# The files of each `example` (the default is polynomial): what a bake with another example has
+# instead. The polynomial example's tests are its test_example_*.py.
+EXAMPLE_FILES = {
+    "polynomial": {
+        "conf/data/cubic.yaml",
+        "conf/data/linear.yaml",
+        "conf/experiment/cubic_few_samples.yaml",
+        "conf/experiment/linear_baseline.yaml",
+        "conf/extra_inputs.yaml",
+        "conf/hparams_search/polynomial_optuna.yaml",
+        "conf/model/cubic.yaml",
+        "conf/model/linear.yaml",
+        "conf/multi_task.yaml",
+        "conf/single_task.yaml",
+        "src/demand_forecast/data.py",
+        "src/demand_forecast/metrics.py",
+        "src/demand_forecast/model.py",
+        "src/demand_forecast/plots.py",
+        "src/demand_forecast/workflows/extra_inputs.py",
+        "src/demand_forecast/workflows/multi_task.py",
+        "src/demand_forecast/workflows/reports.py",
+        "src/demand_forecast/workflows/single_task.py",
+        "src/demand_forecast/workflows/tasks.py",
+        *(name for name in EXPECTED_FILES if name.startswith("tests/test_example_")),
+    },
+    "none": {
+        "conf/pipeline.yaml",
+        "conf/step/large.yaml",
+        "conf/step/small.yaml",
+        "src/demand_forecast/step.py",
+        "src/demand_forecast/workflows/pipeline.py",
+    },
+}
 # The files each `ci_provider` adds to EXPECTED_FILES (the default is github): its pipeline
 # (PIPELINE_FILE) and, on GitHub, Dependabot's configuration.
 CI_FILES = {
@@ -186,9 +219,10 @@ TEMPLATE_MARKUP = re.compile(r"(?<!\$)\{[{#]|\{%|\bcookiecutter\.(?!json\b)")
 PARSED_SUFFIXES = {".toml", ".yaml", ".yml", ".json", ".py"}
 
 
-def expected_files(ci_provider: str = "github") -> set[str]:
-    """The files of a bake with the default names and the given CI provider."""
-    return EXPECTED_FILES | CI_FILES[ci_provider]
+def expected_files(ci_provider: str = "github", example: str = "polynomial") -> set[str]:
+    """The files of a bake with the default names and the given CI provider and example."""
+    files = EXPECTED_FILES - EXAMPLE_FILES["polynomial"] | EXAMPLE_FILES[example]
+    return files | CI_FILES[ci_provider]
 
 
 def files_of(project: Path) -> set[str]:

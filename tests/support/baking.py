@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 from pytest_cookies.plugin import Result
 
-from support.template import TEMPLATE_DIR
+from support.template import bake_source
 
 
 class BakeError(Exception):
@@ -63,7 +63,7 @@ def cookiecutter_command(output_dir: Path, *options: str) -> list[str]:
     dirs = {"cookiecutters_dir": str(home / "cookiecutters"), "replay_dir": str(home / "replay")}
     config.write_text(json.dumps(dirs))  # JSON is YAML
     command = [sys.executable, "-m", "cookiecutter", *options, "--config-file", str(config)]
-    return [*command, "--output-dir", str(output_dir), str(TEMPLATE_DIR)]
+    return [*command, "--output-dir", str(output_dir), str(bake_source())]
 
 
 def run(command: list[str], typed: str | None = None) -> subprocess.CompletedProcess[str]:

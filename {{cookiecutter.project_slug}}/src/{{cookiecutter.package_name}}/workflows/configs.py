@@ -9,10 +9,10 @@ all have defaults can default to them (``field(default_factory=EvaluateConfig)``
 lets a field without a default follow one with a default, so a new field can go anywhere.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import {% if cookiecutter.example == "polynomial" %}dataclass, field{% else %}dataclass{% endif %}
 
 from hydra.core.config_store import ConfigStore
-
+{% if cookiecutter.example == "polynomial" %}
 from {{ cookiecutter.package_name }}.data import DataConfig
 from {{ cookiecutter.package_name }}.metrics import EvaluateConfig
 from {{ cookiecutter.package_name }}.model import ModelConfig
@@ -52,6 +52,19 @@ SCHEMAS = {
     "multi_task": MultiTaskConfig,
     "extra_inputs": ExtraInputsConfig,
 }
+{%- else %}
+from {{ cookiecutter.package_name }}.step import StepConfig
+
+
+@dataclass(kw_only=True)
+class PipelineConfig:
+    """``conf/pipeline.yaml``"""
+
+    step: StepConfig
+
+
+SCHEMAS = {"pipeline": PipelineConfig}
+{%- endif %}
 for config_name, schema in SCHEMAS.items():
     check_schema(schema)
     ConfigStore.instance().store(name=f"{config_name}_schema", node=schema)
