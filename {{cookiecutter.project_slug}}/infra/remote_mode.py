@@ -20,6 +20,7 @@ from infra.discovery import project_root, source_root
 from infra.errors import LauncherError
 from infra.executions import Execution, phase_of, result_of, start, watch
 from infra.images import image_steps, run_image_steps
+from infra.job_files import file_uris
 from infra.launch import Launch, prepare_launch
 from infra.metric import optimized_metric
 from infra.registration import activate, register, upload_source
@@ -69,7 +70,8 @@ def waited(remote: FlyteRemote, execution: FlyteWorkflowExecution, limit: float)
         done = result_of(remote, execution, limit)
     except LauncherError as error:
         return JobResult(None, execution=execution.id.name, url=url, phase=phase, error=str(error))
-    return JobResult(done, done.outputs, execution=done.name, url=url, phase=phase)
+    files = file_uris(done.outputs)
+    return JobResult(done, done.outputs, execution=done.name, url=url, phase=phase, files=files)
 
 
 def started_only(remote: FlyteRemote, execution: FlyteWorkflowExecution) -> JobResult:

@@ -77,8 +77,10 @@ def run_jobs(
 ) -> list[JobReturn]:
     """Hydra's JobReturn of each job, run as a Hydra job: ``function(job)``'s value, or with
     ``metric`` that number of its outputs. Each job's log holds its header and its result; the
-    sweep's summary is printed and written to the sweep dir at the end."""
-    rows = []
+    sweep's summary is written to the sweep dir as each job finishes, and printed at the end."""
+    sweep_dir = Path(sweep.config.hydra.sweep.dir)
+    rows: list[Row] = []
+    every: list[Row] = []
     returns = []
     for job in jobs:
         row = Row(job.idx, job.overrides)
@@ -108,8 +110,7 @@ def run_jobs(
                 job_subdir_key="hydra.sweep.subdir",
             )
         )
-    sweep_dir = Path(sweep.config.hydra.sweep.dir)
-    every = write_summary(sweep_dir, rows)
+        every = write_summary(sweep_dir, rows)
     log_summary(sweep_dir, rows, len(every))
     return returns
 
@@ -120,6 +121,7 @@ def _fill(row: Row, result: JobResult) -> None:
     row.ran = None if result.ran is None else len(result.ran)
     row.cached = None if result.cached is None else len(result.cached)
     row.execution, row.url, row.phase = result.execution, result.url, result.phase
+    row.files = result.files or []
 
 
 def _tasks_line(row: Row) -> str:

@@ -1,8 +1,8 @@
 """A chart of a sweep's metrics across its jobs: an HTML page with one bar chart per metric.
 
 ``write_chart(rows, ["r2", "mse"], sweep_dir / "chart.html")``, where ``rows`` are the sweep
-summary's rows: one dict per job with at least ``job`` (its label under its bar, e.g. the job
-number) and the metrics' values. Each metric gets a chart of its own, so metrics of different
+summary's rows: one dict per job with at least ``job`` (its label beside its bar, e.g. its number
+and overrides) and the metrics' values. The bars are horizontal, so long labels stay readable. Each metric gets a chart of its own, so metrics of different
 scales stay readable. A job without a number for a metric (it failed, or the value is not a
 number) gets no bar in that chart. Drawn with pygal, like the tasks' reports.
 """
@@ -23,17 +23,17 @@ def write_chart(rows: Sequence[Mapping[str, Any]], metric_names: Sequence[str], 
     unlabelled = [index for index, row in enumerate(rows) if "job" not in row]
     if unlabelled:
         raise ValueError(f"every summary row needs a 'job' key; rows {unlabelled} have none")
+    rows = list(reversed(rows))  # a horizontal chart draws from the bottom: the first job on top
     labels = [str(row["job"]) for row in rows]
     charts = []
     for name in metric_names:
-        chart = pygal.Bar(
+        chart = pygal.HorizontalBar(
             title=name,
-            x_title="job",
             x_labels=labels,
-            x_label_rotation=30 if len(rows) > 8 else 0,
+            truncate_label=-1,  # whole labels: the overrides are what tells the jobs apart
             show_legend=False,
-            width=800,
-            height=320,
+            width=900,
+            height=140 + 32 * len(rows),
             js=[],
             disable_xml_declaration=True,
         )

@@ -12,7 +12,7 @@ from hydra.core.config_store import ConfigStore
 from hydra.core.utils import JobReturn
 from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from infra.config import LauncherConfig
 from infra.errors import LauncherError
@@ -20,6 +20,9 @@ from infra.errors import LauncherError
 ConfigStore.instance().store(
     group="hydra/launcher", name="flyte_schema", node=LauncherConfig, provider="infra"
 )
+# `${pid:}` in conf/shared/defaults.yaml's sweep dir: two sweeps started in the same second by two
+# processes get folders of their own.
+OmegaConf.register_new_resolver("pid", os.getpid, use_cache=True, replace=True)
 
 
 class FlyteLauncher(Launcher):
