@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flytekit.core.workflow import WorkflowBase
+from flytekit.types.directory import FlyteDirectory
+from flytekit.types.file import FlyteFile
 
 from infra.config import LauncherConfig, Mode
 from infra.errors import LauncherError
@@ -117,6 +119,8 @@ def _field_types(python_type: Any) -> dict[str, Any] | None:
 
 
 def _flattened(value: Any, prefix: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, FlyteFile | FlyteDirectory):
+        return  # not a value to compare: the summary lists files on their own
     if isinstance(value, SCALARS):
         if not isinstance(value, str) or len(value) <= 40:
             yield ".".join(prefix), value

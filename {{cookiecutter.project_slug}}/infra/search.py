@@ -26,7 +26,8 @@ from infra.search_space import SearchSpace, search_space
 
 log = logging.getLogger(__name__)
 STORAGE_FILE = Path("multirun") / "optuna.db"
-Launch = Callable[[list[list[str]], int], Sequence[JobReturn]]  # overrides, first job's number
+# A batch's launch: its jobs' overrides, the first job's number, what to call as each job ends
+Launch = Callable[[list[list[str]], int, Callable[[int, JobReturn], None]], Sequence[JobReturn]]
 INTERRUPTED = "interrupted"  # user attr of a trial whose run was stopped: it does not count
 
 
@@ -93,30 +94,38 @@ def run_search(search: Search, launch: Launch) -> None:
 
 
 def _run_batch(search: Search, launch: Launch, trials: list[optuna.Trial]) -> int:
-    """Launch the trials as one batch of jobs and tell each its outcome; the number that failed."""
+    """Launch the trials as one batch of jobs and tell each its outcome as its job ends (or,
+    with a launcher that does not say, when the batch is back); the number that failed."""
     overrides = []
     for trial in trials:
         overrides.append(search.space.overrides(trial.params))
         trial.set_user_attr("overrides", overrides[-1])
         trial.set_user_attr("sweep_dir", str(search.sweep_dir))
-    try:
-        returns = launch(overrides, trials[0].number)
-    except BaseException:
-        for trial in trials:
-            trial.set_user_attr(INTERRUPTED, True)
-            search.study.tell(trial, state=optuna.trial.TrialState.FAIL)
-        raise
-    failed = 0
-    for trial, job in zip(trials, returns, strict=True):
+    by_number = {trial.number: trial for trial in trials}
+    failed = []
+
+    def job_ended(number: int, job: JobReturn) -> None:
+        trial = by_number.pop(number)
         values = _values(job, len(search.study.directions))
         if isinstance(values, str):
-            failed += 1
+            failed.append(number)
             trial.set_user_attr("error", values)
             log.warning(f"Trial {trial.number} failed: {values}")
             _tell(search.study, trial, None)
         else:
             _tell(search.study, trial, values)
-    return failed
+
+    try:
+        returns = launch(overrides, trials[0].number, job_ended)
+    except BaseException:  # Ctrl-C, or the launch failed: unfinished trials do not count
+        for trial in by_number.values():
+            trial.set_user_attr(INTERRUPTED, True)
+            search.study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        raise
+    for trial, job in zip(trials, returns, strict=True):
+        if trial.number in by_number:
+            job_ended(trial.number, job)
+    return len(failed)
 
 
 def _tell(study: optuna.Study, trial: optuna.Trial, values: list[float] | None) -> None:

@@ -2,7 +2,8 @@
 
 ``hydra.sweeper.params`` maps a config key to a sweep: ``choice(a, b)`` (categorical),
 ``range(1, 5)`` (integers 1 to 4; a float step gives evenly spaced floats), ``interval(0.1, 1)``
-(any number between; integers if both ends are), with ``tag(log, ...)`` for a log scale. A plain
+(any number between; ``tag(int, interval(1, 9))`` for integers), with ``tag(log, ...)`` for a log
+scale (tags combine: ``tag(int, log, interval(1, 1024))``). A plain
 value is not searched: every trial gets it. Command-line sweeps (``model.degree=range(1,3)``) join
 the space the same way.
 """
@@ -88,8 +89,7 @@ def _distribution(key: str, override: Override, space: SearchSpace) -> BaseDistr
     if isinstance(sweep, RangeSweep):
         return _range(key, sweep, log)
     if isinstance(sweep, IntervalSweep):
-        ints = all(isinstance(end, int) for end in (sweep.start, sweep.end))
-        if ints:
+        if "int" in sweep.tags:
             return IntDistribution(int(sweep.start), int(sweep.end), log=log)
         return FloatDistribution(float(sweep.start), float(sweep.end), log=log)
     raise LauncherError(f"hydra.sweeper.params.{key}: {override.input_line!r} is not searchable")

@@ -35,6 +35,9 @@ class Sweep:
     config: DictConfig
     job_overrides: Sequence[Sequence[str]]
     initial_job_idx: int
+    # Called with each job's number and JobReturn as it finishes (the Optuna sweeper tells its
+    # study then, so a trial that finished counts even if the sweep is stopped)
+    on_job_end: Callable[[int, JobReturn], None] | None = None
 
 
 @dataclass
@@ -111,6 +114,8 @@ def run_jobs(
             )
         )
         every = write_summary(sweep_dir, rows)
+        if sweep.on_job_end is not None:
+            sweep.on_job_end(job.idx, returns[-1])
     log_summary(sweep_dir, rows, len(every))
     return returns
 

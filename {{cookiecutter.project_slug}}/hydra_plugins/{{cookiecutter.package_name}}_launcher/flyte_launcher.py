@@ -30,6 +30,7 @@ class FlyteLauncher(Launcher):
 
     def __init__(self, **_settings) -> None:
         """Hydra passes the settings as keywords; ``launch`` reads them typed from the config."""
+        self.on_job_end: Callable[[int, JobReturn], None] | None = None  # set by a sweeper
 
     def setup(
         self, *, hydra_context: HydraContext, task_function: Callable, config: DictConfig
@@ -48,7 +49,12 @@ class FlyteLauncher(Launcher):
 
         try:
             return launch(
-                self.hydra_context, self.task_function, self.config, job_overrides, initial_job_idx
+                self.hydra_context,
+                self.task_function,
+                self.config,
+                job_overrides,
+                initial_job_idx,
+                self.on_job_end,
             )
         except LauncherError as error:
             if os.environ.get("HYDRA_FULL_ERROR") == "1":

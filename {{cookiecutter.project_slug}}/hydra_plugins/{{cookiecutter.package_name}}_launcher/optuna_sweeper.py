@@ -7,7 +7,7 @@ the light settings schema; Optuna loads when a search starts.
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from hydra.core.config_store import ConfigStore
 from hydra.core.plugins import Plugins
@@ -54,7 +54,16 @@ class OptunaSweeper(Sweeper):
             sys.exit(f"Error: {error}\nSet HYDRA_FULL_ERROR=1 for the stack trace.")
 
 
-    def _launch(self, overrides: list[list[str]], initial_job_idx: int) -> Sequence[JobReturn]:
-        """Check that every job of the batch composes (Hydra's check), then launch it."""
+    def _launch(
+        self,
+        overrides: list[list[str]],
+        initial_job_idx: int,
+        on_job_end: Callable[[int, JobReturn], None],
+    ) -> Sequence[JobReturn]:
+        """Check that every job of the batch composes (Hydra's check), then launch it; the
+        project's launcher calls ``on_job_end`` as each job finishes (another launcher does not,
+        and the search tells its trials when the batch is back)."""
         self.validate_batch_is_legal(overrides)
+        if hasattr(self.launcher, "on_job_end"):
+            self.launcher.on_job_end = on_job_end
         return self.launcher.launch(overrides, initial_job_idx=initial_job_idx)
