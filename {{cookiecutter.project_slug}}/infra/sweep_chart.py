@@ -23,7 +23,6 @@ def write_chart(rows: Sequence[Mapping[str, Any]], metric_names: Sequence[str], 
     unlabelled = [index for index, row in enumerate(rows) if "job" not in row]
     if unlabelled:
         raise ValueError(f"every summary row needs a 'job' key; rows {unlabelled} have none")
-    rows = list(reversed(rows))  # a horizontal chart draws from the bottom: the first job on top
     labels = [str(row["job"]) for row in rows]
     charts = []
     for name in metric_names:
