@@ -70,7 +70,7 @@ def waited(remote: FlyteRemote, execution: FlyteWorkflowExecution, limit: float)
         done = result_of(remote, execution, limit)
     except LauncherError as error:
         return JobResult(None, execution=execution.id.name, url=url, phase=phase, error=str(error))
-    files = file_uris(done.outputs)
+    files = file_uris(done.outputs or {})
     return JobResult(done, done.outputs, execution=done.name, url=url, phase=phase, files=files)
 
 

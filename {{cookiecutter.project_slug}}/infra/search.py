@@ -168,7 +168,7 @@ def _finished(study: optuna.Study) -> int:
     )
 
 
-def _directions(direction: Any) -> list[str]:
+def _directions(direction: Any) -> list[optuna.study.StudyDirection]:
     if OmegaConf.is_config(direction):
         direction = OmegaConf.to_container(direction)
     directions = direction if isinstance(direction, list) else [direction]
@@ -178,7 +178,7 @@ def _directions(direction: Any) -> list[str]:
         raise LauncherError(
             f"hydra.sweeper.direction={direction!r}: each must be minimize or maximize"
         )
-    return names
+    return [optuna.study.StudyDirection[name.upper()] for name in names]
 
 
 def _sampler(config: Any, space: SearchSpace, earlier: int) -> optuna.samplers.BaseSampler:

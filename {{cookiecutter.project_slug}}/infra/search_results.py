@@ -41,7 +41,9 @@ def write_results(study: optuna.Study, sweep_dir: Path) -> dict[str, Any]:
     _write_atomically(sweep_dir / RESULTS_NAME, yaml.safe_dump(results, sort_keys=False))
     if complete:
         write_search_chart(study, sweep_dir / CHART_NAME)
-    log.info(f"Search results: {sweep_dir / RESULTS_NAME}" + (f", {CHART_NAME}" if complete else ""))
+    log.info(
+        f"Search results: {sweep_dir / RESULTS_NAME}" + (f", {CHART_NAME}" if complete else "")
+    )
     return results
 
 

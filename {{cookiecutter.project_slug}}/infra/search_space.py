@@ -89,14 +89,15 @@ def _distribution(key: str, override: Override, space: SearchSpace) -> BaseDistr
     if isinstance(sweep, RangeSweep):
         return _range(key, sweep, log)
     if isinstance(sweep, IntervalSweep):
+        low, high = float(sweep.start or 0), float(sweep.end or 0)
         if "int" in sweep.tags:
-            return IntDistribution(int(sweep.start), int(sweep.end), log=log)
-        return FloatDistribution(float(sweep.start), float(sweep.end), log=log)
+            return IntDistribution(int(low), int(high), log=log)
+        return FloatDistribution(low, high, log=log)
     raise LauncherError(f"hydra.sweeper.params.{key}: {override.input_line!r} is not searchable")
 
 
 def _range(key: str, sweep: RangeSweep, log: bool) -> BaseDistribution:
-    start, stop, step = sweep.start, sweep.stop, sweep.step
+    start, stop, step = sweep.start or 0, sweep.stop or 0, sweep.step or 1
     count = math.ceil((stop - start) / step)
     if count < 1:
         raise LauncherError(f"hydra.sweeper.params.{key}: range({start}, {stop}) is empty")

@@ -2,9 +2,10 @@
 
 ``write_chart(rows, ["r2", "mse"], sweep_dir / "chart.html")``, where ``rows`` are the sweep
 summary's rows: one dict per job with at least ``job`` (its label beside its bar, e.g. its number
-and overrides) and the metrics' values. The bars are horizontal, so long labels stay readable. Each metric gets a chart of its own, so metrics of different
-scales stay readable. A job without a number for a metric (it failed, or the value is not a
-number) gets no bar in that chart. Drawn with pygal, like the tasks' reports.
+and overrides) and the metrics' values. The bars are horizontal, so long labels stay readable.
+Each metric gets a chart of its own, so metrics of different scales stay readable. A job without
+a number for a metric (it failed, or the value is not a number) gets no bar in that chart. Drawn
+with pygal, like the tasks' reports.
 """
 
 import html

@@ -53,7 +53,6 @@ class OptunaSweeper(Sweeper):
                 raise
             sys.exit(f"Error: {error}\nSet HYDRA_FULL_ERROR=1 for the stack trace.")
 
-
     def _launch(
         self,
         overrides: list[list[str]],

@@ -54,7 +54,9 @@ def test_a_failed_trial_is_recorded_with_its_error_and_the_search_goes_on(tmp_pa
     folder = write_search_project(tmp_path)
     sweep = folder / "sweep"
     budget = "hydra.sweeper.max_failure_rate=1.0"  # every trial may fail
-    run_search(folder, f"hydra.sweep.dir={sweep}", "fail_above=0.5", "hydra.sweeper.n_trials=6", budget)
+    run_search(
+        folder, f"hydra.sweep.dir={sweep}", "fail_above=0.5", "hydra.sweeper.n_trials=6", budget
+    )
     trials = study_of(folder).get_trials()
     failed = [trial for trial in trials if trial.state == FAIL]
     assert len(trials) == 6 and failed, [trial.params for trial in trials]
@@ -93,7 +95,9 @@ def test_ctrl_c_leaves_an_accurate_summary_and_the_interrupted_trials_run_again(
     sweep = folder / "sweep"
     search = ["hparams_search=fixture", f"hydra.sweep.dir={sweep}", "seconds=1.5"]
     command, env = search_command(folder, *search)
-    process = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     deadline = time.monotonic() + 120
     while not (sweep / "summary.json").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -118,7 +122,9 @@ def test_two_sweeps_started_together_get_folders_of_their_own(tmp_path):
     folder = write_search_project(tmp_path)
     basic = ["x=0.1,0.2"]
     started = [search_command(folder, *basic, f"seconds={s}") for s in ("0.0", "0.5")]
-    processes = [subprocess.Popen(c, cwd=folder, env=e, stdout=subprocess.DEVNULL) for c, e in started]
+    processes = [
+        subprocess.Popen(c, cwd=folder, env=e, stdout=subprocess.DEVNULL) for c, e in started
+    ]
     assert [process.wait(timeout=300) for process in processes] == [0, 0]
     sweeps = sorted((folder / "multirun").glob("*/*"))
     assert len(sweeps) == 2, sweeps

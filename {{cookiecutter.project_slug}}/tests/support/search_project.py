@@ -16,7 +16,7 @@ from pathlib import Path
 
 from support.project import CONF_DIR, ROOT
 
-WORKFLOW = '''
+WORKFLOW = """
 import time
 from pathlib import Path
 
@@ -49,7 +49,7 @@ def objective(x: float, fail_above: float, seconds: float) -> tuple[float, Flyte
 @hydra.main(config_path="conf", config_name="search", version_base="1.3")
 def main(cfg: DictConfig) -> None:
     print(objective(x=cfg.x, fail_above=cfg.fail_above, seconds=cfg.seconds))
-'''
+"""
 
 CONFIG = """
 defaults:
