@@ -39,6 +39,17 @@ class Metric:
         return float(value)
 
 
+@dataclass(frozen=True)
+class Metrics:
+    """Several numbers among the outputs, in order: a multi-objective search's objectives."""
+
+    metrics: tuple[Metric, ...]
+
+    def of(self, outputs: Mapping[str, Any]) -> list[float]:
+        """Each metric's value in ``outputs``."""
+        return [metric.of(outputs) for metric in self.metrics]
+
+
 def check_metric_possible(settings: LauncherConfig) -> None:
     """Refuse a metric in a mode that brings no outputs back: package, or remote without wait."""
     if settings.optimized_metric is None:
@@ -53,23 +64,34 @@ def check_metric_possible(settings: LauncherConfig) -> None:
         )
 
 
-def optimized_metric(workflow: WorkflowBase, settings: LauncherConfig) -> Metric | None:
-    """The workflow's output named by ``hydra.launcher.optimized_metric``; an error unless it is
-    a number the workflow returns."""
+def optimized_metric(
+    workflow: WorkflowBase, settings: LauncherConfig
+) -> Metric | Metrics | None:
+    """The workflow's output named by ``hydra.launcher.optimized_metric`` (several for a list of
+    names); an error unless each is a number the workflow returns."""
     path = settings.optimized_metric
     if path is None:
         return None
+    if isinstance(path, str):
+        return _metric(workflow, path)
+    return Metrics(tuple(_metric(workflow, str(one)) for one in path))
+
+
+def _metric(workflow: WorkflowBase, path: str) -> Metric:
     first, *fields = path.split(".")
     outputs = workflow.python_interface.outputs
-    known = dict(number_paths(workflow))
+    paths = list(number_paths(workflow))
+    by_name = {name_path for _, name_path in paths}  # a type's name may repeat (two floats)
+    # what the message lists: by type name (``Scores.r2``), a plain number by output name (``o0``)
+    known = sorted({n if t.split(".")[0] in ("int", "float") else t for t, n in paths})
     for name, python_type in outputs.items():
         if first in (name, getattr(python_type, "__name__", None)):
             metric = Metric(path, name, tuple(fields))
-            if ".".join((name, *fields)) in known.values():
+            if ".".join((name, *fields)) in by_name:
                 return metric
     raise LauncherError(
         f"hydra.launcher.optimized_metric={path!r} is not a number {workflow.name} returns; "
-        f"it returns {sorted(known) or 'no numbers'}"
+        f"it returns {known or 'no numbers'}"
     )
 
 

@@ -18,7 +18,7 @@ from infra.binding import bind_inputs, to_literals
 from infra.compositions import composed_once
 from infra.config import LauncherConfig
 from infra.errors import LauncherError
-from infra.metric import Metric, scalars
+from infra.metric import Metric, Metrics, scalars
 from infra.summary import JobResult, Row, log_summary, write_summary
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def run_jobs(
     sweep: Sweep,
     jobs: Sequence[Job],
     function: Callable[[Job], JobResult],
-    metric: Metric | None = None,
+    metric: Metric | Metrics | None = None,
 ) -> list[JobReturn]:
     """Hydra's JobReturn of each job, run as a Hydra job: ``function(job)``'s value, or with
     ``metric`` that number of its outputs. Each job's log holds its header and its result; the

@@ -143,3 +143,22 @@ def test_a_local_sweep_keeps_each_job_s_file_outputs_in_its_folder(tmp_path):
         assert file == f"{row['job']}/outputs/o1/note.txt"
         assert (sweep / file).read_text() == f"x={x}"
         assert f"[note.txt]({file})" in (sweep / "summary.md").read_text()
+
+
+@pytest.mark.slow
+def test_a_multi_objective_search_keeps_the_best_trade_offs(tmp_path):
+    folder = write_search_project(tmp_path)
+    sweep = folder / "sweep"
+    run_search(
+        folder,
+        f"hydra.sweep.dir={sweep}",
+        "hydra/sweeper/sampler=nsgaii",
+        "hydra.sweeper.direction=[minimize,minimize]",
+        "hydra.launcher.optimized_metric=[o0,o2]",
+    )
+    study = study_of(folder)
+    assert [d.name for d in study.directions] == ["MINIMIZE", "MINIMIZE"]
+    assert all(len(trial.values) == 2 for trial in study.get_trials())
+    results = yaml.safe_load((sweep / "optimization_results.yaml").read_text())
+    best = {trial.number for trial in study.best_trials}
+    assert {solution["trial"] for solution in results["solutions"]} == best

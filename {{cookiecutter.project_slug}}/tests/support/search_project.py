@@ -1,5 +1,6 @@
 """A tiny project of the search tests' own, written into a temporary folder: one workflow with
-one number to minimise, a FlyteFile output, and a way to fail or to take its time, so that the
+a number to minimise (``o0``), a FlyteFile output (``o1``), a second objective (``o2``), and a way
+to fail or to take its time, so that the
 launcher and the Optuna sweeper are tested without the example's code or configs.
 
 ``write_search_project(tmp_path)`` writes ``searchwf/`` (package, workflow, ``conf/search.yaml``)
@@ -41,9 +42,14 @@ def note(x: float) -> FlyteFile:
     return FlyteFile(str(path.resolve()))
 
 
+@task
+def cost(x: float) -> float:
+    return 1.0 - x
+
+
 @workflow
-def objective(x: float, fail_above: float, seconds: float) -> tuple[float, FlyteFile]:
-    return score(x=x, fail_above=fail_above, seconds=seconds), note(x=x)
+def objective(x: float, fail_above: float, seconds: float) -> tuple[float, FlyteFile, float]:
+    return score(x=x, fail_above=fail_above, seconds=seconds), note(x=x), cost(x=x)
 
 
 @hydra.main(config_path="conf", config_name="search", version_base="1.3")
