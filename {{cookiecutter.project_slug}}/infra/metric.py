@@ -64,9 +64,7 @@ def check_metric_possible(settings: LauncherConfig) -> None:
         )
 
 
-def optimized_metric(
-    workflow: WorkflowBase, settings: LauncherConfig
-) -> Metric | Metrics | None:
+def optimized_metric(workflow: WorkflowBase, settings: LauncherConfig) -> Metric | Metrics | None:
     """The workflow's output named by ``hydra.launcher.optimized_metric`` (several for a list of
     names); an error unless each is a number the workflow returns."""
     path = settings.optimized_metric
