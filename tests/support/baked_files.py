@@ -108,6 +108,7 @@ EXPECTED_FILES = {
     "src/demand_forecast/workflows/single_task.py",
     "src/demand_forecast/workflows/tasks.py",
     "tests/conftest.py",
+    "tests/infra/test_job_files.py",
     "tests/infra/test_optuna_search.py",
     "tests/infra/test_search_space.py",
     "tests/infra/test_sweep_summary_files.py",
