@@ -310,7 +310,9 @@ def test_the_image_leaves_the_search_group_out_and_every_workflow_module_imports
     store = project.store
     listed = store.buildah("images", "--json", ref).stdout
     size = json.loads(listed[listed.index("[") :])[0]["size"]
-    number, unit = re.fullmatch(r"([\d.]+)\s*([kKMG]?B)", size.strip()).groups()
+    match = re.fullmatch(r"([\d.]+)\s*([kKMG]?B)", size.strip())
+    assert match, f"buildah listed {ref} with the size {size!r}"
+    number, unit = match.groups()
     megabytes = float(number) * {"B": 1e-6, "kB": 1e-3, "KB": 1e-3, "MB": 1, "GB": 1e3}[unit]
     assert megabytes <= IMAGE_LIMIT_MB, f"{ref} is {size}"
     with store.container(ref) as container:
