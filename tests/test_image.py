@@ -291,6 +291,37 @@ def test_the_image_runs_as_non_root_and_holds_only_the_installed_project(built, 
     assert installed == {project.package, "infra", "hydra_plugins"}
 
 
+IMAGE_LIMIT_MB = 350  # 319 MB before searches; 587 MB with Optuna and its dependencies inside
+# Run in the image: every workflow module imports, and nothing of the search group is installed.
+IMPORT_CHECK = """
+import importlib, importlib.util, pkgutil
+import {package}.workflows as workflows
+modules = [m.name for m in pkgutil.walk_packages(workflows.__path__, workflows.__name__ + ".")]
+for name in modules:
+    importlib.import_module(name)
+print(len(modules), [n for n in ("optuna", "sqlalchemy", "alembic") if importlib.util.find_spec(n)])
+"""
+
+
+def test_the_image_leaves_the_search_group_out_and_every_workflow_module_imports(built, project):
+    """Searches run on the user's machine: Optuna and its dependencies (pyproject.toml's
+    ``search`` group) stay out of the image, which every task's pod pulls."""
+    ref, _ = built
+    store = project.store
+    listed = store.buildah("images", "--json", ref).stdout
+    size = json.loads(listed[listed.index("[") :])[0]["size"]
+    match = re.fullmatch(r"([\d.]+)\s*([kKMG]?B)", size.strip())
+    assert match, f"buildah listed {ref} with the size {size!r}"
+    number, unit = match.groups()
+    megabytes = float(number) * {"B": 1e-6, "kB": 1e-3, "KB": 1e-3, "MB": 1, "GB": 1e3}[unit]
+    assert megabytes <= IMAGE_LIMIT_MB, f"{ref} is {size}"
+    with store.container(ref) as container:
+        check = IMPORT_CHECK.format(package=project.package)
+        result = store.buildah("run", container, "--", "python", "-c", check)
+    count, missing = result.stdout.strip().split(" ", 1)
+    assert int(count) >= 1 and missing == "[]", result.stdout
+
+
 def test_the_projects_code_is_byte_compiled_under_its_installed_path(built, project):
     """The image sets PYTHONDONTWRITEBYTECODE: code without bytecode is compiled by every pod."""
     ref, _ = built

@@ -123,8 +123,9 @@ class LauncherConfig:
     wait_timeout_seconds: float = 86400.0  # with wait: the longest wait for a launch's executions
     poll_seconds: float = 5.0  # with wait: how often to ask flyteadmin for their phases
     # The number each job returns to Hydra's sweeper, e.g. `Scores.r2`: an output of the workflow
-    # or a field of one (infra/metric.py). Needs the outputs: local mode, or remote with wait.
-    optimized_metric: str | None = None
+    # or a field of one (infra/metric.py); a list of them for a multi-objective search. Needs
+    # the outputs: local mode, or remote with wait.
+    optimized_metric: Any = None
     inputs: dict[str, Any] = field(default_factory=dict)  # non-config workflow inputs
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     notifications: NotificationConfig = field(default_factory=NotificationConfig)

@@ -3,7 +3,7 @@ with its console URL logged, and watching executions together until they are don
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -58,26 +58,42 @@ def watch(
 ) -> list[FlyteWorkflowExecution]:
     """Poll all ``executions`` together until each is done or ``limit_seconds`` have passed,
     logging every phase change as it is seen; returns their latest states, in order."""
+    latest = list(executions)
+    for index, execution in watched(remote, executions, limit_seconds, poll_seconds):
+        latest[index] = execution
+    return latest
+
+
+def watched(
+    remote: FlyteRemote,
+    executions: Sequence[FlyteWorkflowExecution],
+    limit_seconds: float,
+    poll_seconds: float,
+) -> Iterator[tuple[int, FlyteWorkflowExecution]]:
+    """``watch``, one execution at a time: each (index, latest state) as soon as it is done, and
+    those still running when ``limit_seconds`` have passed."""
     deadline = time.monotonic() + limit_seconds
     latest = list(executions)
     phases = [phase_of(execution) for execution in latest]
     log.info(f"Waiting for {len(latest)} execution(s): " + _listing(latest, phases))
-    synced: set[int] = set()  # each is synced at least once: that fetches its outputs
+    waiting = set(range(len(latest)))  # each is synced at least once: that fetches its outputs
     while True:
-        for i, execution in enumerate(latest):
-            if execution.is_done and i in synced:
-                continue
+        for i in sorted(waiting):
+            execution = latest[i]
             with calling(remote, f"GetExecution for {execution.id.name}"):
                 latest[i] = remote.sync_execution(execution, sync_nodes=False)
-            synced.add(i)
             phase = phase_of(latest[i])
             if phase != phases[i]:
                 log.info(f"Execution {execution.id.name}: {phases[i]} -> {phase}")
                 phases[i] = phase
-        running = [execution for execution in latest if not execution.is_done]
+            if latest[i].is_done:
+                waiting.discard(i)
+                yield i, latest[i]
         remaining = deadline - time.monotonic()
-        if not running or remaining <= 0:
-            return latest
+        if not waiting or remaining <= 0:
+            for i in sorted(waiting):
+                yield i, latest[i]
+            return
         time.sleep(min(poll_seconds, remaining))
 
 

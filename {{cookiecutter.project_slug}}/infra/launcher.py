@@ -18,13 +18,17 @@ def launch(
     config: DictConfig,
     job_overrides: Sequence[Sequence[str]],
     initial_job_idx: int,
+    on_job_end: Callable[[int, JobReturn], None] | None = None,
 ) -> list[JobReturn]:
-    """Run, package or register-and-execute every sweep job."""
+    """Run, package or register-and-execute every sweep job; ``on_job_end(number, result)`` as
+    each finishes."""
     setup_globals()
     configure_log(config.hydra.hydra_logging, config.hydra.verbose)
     settings = launcher_settings(config)
     check_metric_possible(settings)
-    sweep = Sweep(settings, hydra_context, task_function, config, job_overrides, initial_job_idx)
+    sweep = Sweep(
+        settings, hydra_context, task_function, config, job_overrides, initial_job_idx, on_job_end
+    )
     if settings.mode is Mode.local:
         from infra.local_mode import launch_local as launch_mode
     elif settings.mode is Mode.package:

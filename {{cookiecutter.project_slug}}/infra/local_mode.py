@@ -5,9 +5,11 @@ import logging
 from pathlib import Path
 
 from flytekit.core.workflow import WorkflowBase
+from hydra.core.hydra_config import HydraConfig
 from hydra.core.utils import JobReturn
 
 from infra.discovery import main_workflow, workflow_module
+from infra.job_files import keep_files
 from infra.metric import optimized_metric, outputs_by_name
 from infra.summary import JobResult
 from infra.sweep import Job, Sweep, load_jobs, run_jobs
@@ -28,8 +30,10 @@ def launch_local(sweep: Sweep) -> list[JobReturn]:
 
 
 def run_locally(workflow: WorkflowBase, job: Job) -> JobResult:
-    """The job's workflow outputs, with which tasks ran and which were cache hits."""
+    """The job's workflow outputs, with which tasks ran and which were cache hits; its file and
+    folder outputs are copied into the job's folder (run as a Hydra job, infra/sweep.py)."""
     with tasks_reported() as report:
         result = workflow(**job.inputs)
     outputs = outputs_by_name(workflow, result)
-    return JobResult(result, outputs, ran=report.ran, cached=report.cached)
+    files = keep_files(outputs, Path(HydraConfig.get().runtime.output_dir))
+    return JobResult(result, outputs, ran=report.ran, cached=report.cached, files=files)

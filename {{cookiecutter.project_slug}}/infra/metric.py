@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flytekit.core.workflow import WorkflowBase
+from flytekit.types.directory import FlyteDirectory
+from flytekit.types.file import FlyteFile
 
 from infra.config import LauncherConfig, Mode
 from infra.errors import LauncherError
@@ -37,6 +39,17 @@ class Metric:
         return float(value)
 
 
+@dataclass(frozen=True)
+class Metrics:
+    """Several numbers among the outputs, in order: a multi-objective search's objectives."""
+
+    metrics: tuple[Metric, ...]
+
+    def of(self, outputs: Mapping[str, Any]) -> list[float]:
+        """Each metric's value in ``outputs``."""
+        return [metric.of(outputs) for metric in self.metrics]
+
+
 def check_metric_possible(settings: LauncherConfig) -> None:
     """Refuse a metric in a mode that brings no outputs back: package, or remote without wait."""
     if settings.optimized_metric is None:
@@ -51,23 +64,32 @@ def check_metric_possible(settings: LauncherConfig) -> None:
         )
 
 
-def optimized_metric(workflow: WorkflowBase, settings: LauncherConfig) -> Metric | None:
-    """The workflow's output named by ``hydra.launcher.optimized_metric``; an error unless it is
-    a number the workflow returns."""
+def optimized_metric(workflow: WorkflowBase, settings: LauncherConfig) -> Metric | Metrics | None:
+    """The workflow's output named by ``hydra.launcher.optimized_metric`` (several for a list of
+    names); an error unless each is a number the workflow returns."""
     path = settings.optimized_metric
     if path is None:
         return None
+    if isinstance(path, str):
+        return _metric(workflow, path)
+    return Metrics(tuple(_metric(workflow, str(one)) for one in path))
+
+
+def _metric(workflow: WorkflowBase, path: str) -> Metric:
     first, *fields = path.split(".")
     outputs = workflow.python_interface.outputs
-    known = dict(number_paths(workflow))
+    paths = list(number_paths(workflow))
+    by_name = {name_path for _, name_path in paths}  # a type's name may repeat (two floats)
+    # what the message lists: by type name (``Scores.r2``), a plain number by output name (``o0``)
+    known = sorted({n if t.split(".")[0] in ("int", "float") else t for t, n in paths})
     for name, python_type in outputs.items():
         if first in (name, getattr(python_type, "__name__", None)):
             metric = Metric(path, name, tuple(fields))
-            if ".".join((name, *fields)) in known.values():
+            if ".".join((name, *fields)) in by_name:
                 return metric
     raise LauncherError(
         f"hydra.launcher.optimized_metric={path!r} is not a number {workflow.name} returns; "
-        f"it returns {sorted(known) or 'no numbers'}"
+        f"it returns {known or 'no numbers'}"
     )
 
 
@@ -117,6 +139,8 @@ def _field_types(python_type: Any) -> dict[str, Any] | None:
 
 
 def _flattened(value: Any, prefix: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, FlyteFile | FlyteDirectory):
+        return  # not a value to compare: the summary lists files on their own
     if isinstance(value, SCALARS):
         if not isinstance(value, str) or len(value) <= 40:
             yield ".".join(prefix), value

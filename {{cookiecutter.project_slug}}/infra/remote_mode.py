@@ -9,6 +9,7 @@ images built and entities registered. Every call to flyteadmin has a deadline
 """
 
 import logging
+from collections.abc import Iterator
 
 from flytekit.remote import FlyteRemote, FlyteWorkflowExecution
 from hydra.core.utils import JobReturn
@@ -18,8 +19,9 @@ from infra.config import LauncherConfig
 from infra.connection import connect, flyte_config
 from infra.discovery import project_root, source_root
 from infra.errors import LauncherError
-from infra.executions import Execution, phase_of, result_of, start, watch
+from infra.executions import Execution, phase_of, result_of, start, watched
 from infra.images import image_steps, run_image_steps
+from infra.job_files import file_uris
 from infra.launch import Launch, prepare_launch
 from infra.metric import optimized_metric
 from infra.registration import activate, register, upload_source
@@ -47,18 +49,26 @@ def launch_remote(sweep: Sweep) -> list[JobReturn]:
             names = {job.idx: launch.launch_plans[job.idx].name for job in launch.jobs}
             return run_jobs(sweep, launch.jobs, lambda job: JobResult(names[job.idx]))
         started = [start_job(remote, launch, job) for job in launch.jobs]
-        if settings.wait:
-            limit = settings.wait_timeout_seconds
-            started = watch(remote, started, limit, settings.poll_seconds)
-        executions = {job.idx: done for job, done in zip(launch.jobs, started, strict=True)}
+        executions = {
+            job.idx: execution for job, execution in zip(launch.jobs, started, strict=True)
+        }
+        if not settings.wait:
+            return run_jobs(
+                sweep, launch.jobs, lambda job: started_only(remote, executions[job.idx])
+            )
 
-        def job_result(job: Job) -> JobResult:
-            execution = executions[job.idx]
-            if settings.wait:
-                return waited(remote, execution, settings.wait_timeout_seconds)
-            return started_only(remote, execution)
+        def finishing() -> Iterator[Job]:
+            """The jobs in the order their executions finish, watched together: each job's
+            result (and a sweeper's on_job_end) as soon as its execution is done."""
+            limit, poll = settings.wait_timeout_seconds, settings.poll_seconds
+            for index, execution in watched(remote, started, limit, poll):
+                executions[launch.jobs[index].idx] = execution
+                yield launch.jobs[index]
 
-        return run_jobs(sweep, launch.jobs, job_result, metric)
+        limit = settings.wait_timeout_seconds
+        return run_jobs(
+            sweep, finishing(), lambda job: waited(remote, executions[job.idx], limit), metric
+        )
 
 
 def waited(remote: FlyteRemote, execution: FlyteWorkflowExecution, limit: float) -> JobResult:
@@ -69,7 +79,8 @@ def waited(remote: FlyteRemote, execution: FlyteWorkflowExecution, limit: float)
         done = result_of(remote, execution, limit)
     except LauncherError as error:
         return JobResult(None, execution=execution.id.name, url=url, phase=phase, error=str(error))
-    return JobResult(done, done.outputs, execution=done.name, url=url, phase=phase)
+    files = file_uris(done.outputs or {})
+    return JobResult(done, done.outputs, execution=done.name, url=url, phase=phase, files=files)
 
 
 def started_only(remote: FlyteRemote, execution: FlyteWorkflowExecution) -> JobResult:

@@ -3,12 +3,16 @@ and in remote mode the execution, its console URL and phase), printed as a table
 beside the jobs as ``summary.json`` (for scripts), ``summary.md`` (to read) and, when the jobs
 have numbers to compare, ``chart.html`` (each metric across the jobs).
 
-A sweeper that launches in batches (Optuna) calls the launcher once per batch: each call adds
-its rows to the files, so they always list every job of the sweep so far.
+The files are written again as each job finishes (to a temporary file, then renamed), so an
+interrupted sweep leaves an accurate summary of the jobs that finished. A sweeper that launches in
+batches (Optuna) calls the launcher once per batch: each call adds its rows to the files, so they
+list every job of the sweep so far. A damaged ``summary.json`` (an older run killed mid-write) is
+reported and kept aside as ``summary.json.damaged``, never crashed on.
 """
 
 import json
 import logging
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +37,7 @@ class JobResult:
     url: str | None = None
     phase: str | None = None
     error: str | None = None  # the job failed, for this reason
+    files: list[str] | None = None  # its file and folder outputs: copies or URIs
 
 
 @dataclass
@@ -49,27 +54,55 @@ class Row:
     url: str | None = None
     phase: str | None = None
     error: str | None = None
+    files: list[str] = field(default_factory=list)  # copies in the job's folder, or URIs
 
 
 def write_summary(sweep_dir: Path, rows: list[Row]) -> list[Row]:
     """Merge ``rows`` into the sweep dir's summary files; returns every row, by job."""
     sweep_dir.mkdir(parents=True, exist_ok=True)
     path = sweep_dir / JSON_NAME
-    earlier = json.loads(path.read_text()) if path.is_file() else []
-    by_job = {row["job"]: Row(**row) for row in earlier}
+    by_job = {row.job: row for row in _earlier_rows(path)}
     by_job.update((row.job, row) for row in rows)
     every = [by_job[job] for job in sorted(by_job)]
-    path.write_text(json.dumps([asdict(row) for row in every], indent=2, default=str) + "\n")
-    (sweep_dir / MARKDOWN_NAME).write_text(markdown_table(every) + "\n")
+    write_atomically(path, json.dumps([asdict(row) for row in every], indent=2, default=str))
+    write_atomically(sweep_dir / MARKDOWN_NAME, markdown_table(every))
     numbers = [
         name
         for name in dict.fromkeys(name for row in every for name in row.metrics)
         if any(_is_number(row.metrics.get(name)) for row in every)
     ]
     if numbers:
-        chart_rows = [{"job": row.job, **row.metrics} for row in every]
+        shared = set.intersection(*(set(row.overrides) for row in every))
+        chart_rows = [{"job": _label(row, shared), **row.metrics} for row in every]
         write_chart(chart_rows, numbers, sweep_dir / CHART_NAME)
     return every
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``: a reader
+    (or a later sweep) sees the old file or the new one, never half of one."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    temporary.replace(path)
+
+
+def _earlier_rows(path: Path) -> list[Row]:
+    """The rows already in ``path``; a damaged file is reported and moved aside."""
+    if not path.is_file():
+        return []
+    try:
+        return [Row(**row) for row in json.loads(path.read_text(encoding="utf-8"))]
+    except (ValueError, TypeError, AttributeError) as error:
+        aside = path.with_name(path.name + ".damaged")
+        path.replace(aside)
+        log.warning(f"{path} is damaged ({error}): moved to {aside.name}, starting a new summary")
+        return []
+
+
+def _label(row: Row, shared: set[str]) -> str:
+    """A job's label in the chart: its number and the overrides not every job shares."""
+    own = [override for override in row.overrides if override not in shared]
+    return " ".join([f"#{row.job}", *own])
 
 
 def _is_number(value: Any) -> bool:
@@ -88,7 +121,7 @@ def markdown_table(rows: list[Row]) -> str:
     """The rows as a Markdown table; columns no row fills are left out."""
     metrics = list(dict.fromkeys(name for row in rows for name in row.metrics))
     columns = ["job", "overrides", "status", *metrics, "ran", "cached", "execution", "phase"]
-    columns += ["url", "error"]
+    columns += ["url", "files", "error"]
     cells = [[_cell(row, column) for column in columns] for row in rows]
     used = [i for i, column in enumerate(columns) if any(line[i] for line in cells)]
     lines = [[columns[i] for i in used], ["---"] * len(used)]
@@ -101,6 +134,8 @@ def _cell(row: Row, column: str) -> str:
         value = row.metrics[column]
     elif column == "overrides":
         value = " ".join(row.overrides)
+    elif column == "files":  # links, relative to the sweep dir like the summary itself
+        value = " ".join(f"[{file.rsplit('/', 1)[-1]}]({file})" for file in row.files)
     else:
         value = getattr(row, column, None)
     if value is None:

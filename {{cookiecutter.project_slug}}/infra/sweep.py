@@ -2,7 +2,7 @@
 Hydra runs a job (its own folder under the sweep dir, its config saved, callbacks called)."""
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from infra.binding import bind_inputs, to_literals
 from infra.compositions import composed_once
 from infra.config import LauncherConfig
 from infra.errors import LauncherError
-from infra.metric import Metric, scalars
+from infra.metric import Metric, Metrics, scalars
 from infra.summary import JobResult, Row, log_summary, write_summary
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,9 @@ class Sweep:
     config: DictConfig
     job_overrides: Sequence[Sequence[str]]
     initial_job_idx: int
+    # Called with each job's number and JobReturn as it finishes (the Optuna sweeper tells its
+    # study then, so a trial that finished counts even if the sweep is stopped)
+    on_job_end: Callable[[int, JobReturn], None] | None = None
 
 
 @dataclass
@@ -71,15 +74,18 @@ def load_jobs(sweep: Sweep, workflow: WorkflowBase) -> list[Job]:
 
 def run_jobs(
     sweep: Sweep,
-    jobs: Sequence[Job],
+    jobs: Iterable[Job],
     function: Callable[[Job], JobResult],
-    metric: Metric | None = None,
+    metric: Metric | Metrics | None = None,
 ) -> list[JobReturn]:
     """Hydra's JobReturn of each job, run as a Hydra job: ``function(job)``'s value, or with
     ``metric`` that number of its outputs. Each job's log holds its header and its result; the
-    sweep's summary is printed and written to the sweep dir at the end."""
-    rows = []
-    returns = []
+    sweep's summary is written to the sweep dir as each job finishes, and printed at the end.
+    ``jobs`` may come in any order (as their executions finish); the returns are in job order."""
+    sweep_dir = Path(sweep.config.hydra.sweep.dir)
+    rows: list[Row] = []
+    every: list[Row] = []
+    returns: list[tuple[int, JobReturn]] = []
     for job in jobs:
         row = Row(job.idx, job.overrides)
         rows.append(row)
@@ -99,19 +105,19 @@ def run_jobs(
             log.info(f"#{job.idx} result: {value!r}" + _tasks_line(row))
             return value
 
-        returns.append(
-            run_job(
-                hydra_context=sweep.hydra_context,
-                task_function=task_function,
-                config=job.config,
-                job_dir_key="hydra.sweep.dir",
-                job_subdir_key="hydra.sweep.subdir",
-            )
+        job_return = run_job(
+            hydra_context=sweep.hydra_context,
+            task_function=task_function,
+            config=job.config,
+            job_dir_key="hydra.sweep.dir",
+            job_subdir_key="hydra.sweep.subdir",
         )
-    sweep_dir = Path(sweep.config.hydra.sweep.dir)
-    every = write_summary(sweep_dir, rows)
-    log_summary(sweep_dir, rows, len(every))
-    return returns
+        returns.append((job.idx, job_return))
+        every = write_summary(sweep_dir, rows)
+        if sweep.on_job_end is not None:
+            sweep.on_job_end(job.idx, job_return)
+    log_summary(sweep_dir, sorted(rows, key=lambda row: row.job), len(every))
+    return [job_return for _, job_return in sorted(returns, key=lambda pair: pair[0])]
 
 
 def _fill(row: Row, result: JobResult) -> None:
@@ -120,6 +126,7 @@ def _fill(row: Row, result: JobResult) -> None:
     row.ran = None if result.ran is None else len(result.ran)
     row.cached = None if result.cached is None else len(result.cached)
     row.execution, row.url, row.phase = result.execution, result.url, result.phase
+    row.files = result.files or []
 
 
 def _tasks_line(row: Row) -> str:

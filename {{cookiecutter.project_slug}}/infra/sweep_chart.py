@@ -1,10 +1,11 @@
 """A chart of a sweep's metrics across its jobs: an HTML page with one bar chart per metric.
 
 ``write_chart(rows, ["r2", "mse"], sweep_dir / "chart.html")``, where ``rows`` are the sweep
-summary's rows: one dict per job with at least ``job`` (its label under its bar, e.g. the job
-number) and the metrics' values. Each metric gets a chart of its own, so metrics of different
-scales stay readable. A job without a number for a metric (it failed, or the value is not a
-number) gets no bar in that chart. Drawn with pygal, like the tasks' reports.
+summary's rows: one dict per job with at least ``job`` (its label beside its bar, e.g. its number
+and overrides) and the metrics' values. The bars are horizontal, so long labels stay readable.
+Each metric gets a chart of its own, so metrics of different scales stay readable. A job without
+a number for a metric (it failed, or the value is not a number) gets no bar in that chart. Drawn
+with pygal, like the tasks' reports.
 """
 
 import html
@@ -26,14 +27,13 @@ def write_chart(rows: Sequence[Mapping[str, Any]], metric_names: Sequence[str], 
     labels = [str(row["job"]) for row in rows]
     charts = []
     for name in metric_names:
-        chart = pygal.Bar(
+        chart = pygal.HorizontalBar(
             title=name,
-            x_title="job",
             x_labels=labels,
-            x_label_rotation=30 if len(rows) > 8 else 0,
+            truncate_label=-1,  # whole labels: the overrides are what tells the jobs apart
             show_legend=False,
-            width=800,
-            height=320,
+            width=900,
+            height=140 + 32 * len(rows),
             js=[],
             disable_xml_declaration=True,
         )

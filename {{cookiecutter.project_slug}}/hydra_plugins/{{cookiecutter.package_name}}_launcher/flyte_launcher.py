@@ -12,7 +12,7 @@ from hydra.core.config_store import ConfigStore
 from hydra.core.utils import JobReturn
 from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from infra.config import LauncherConfig
 from infra.errors import LauncherError
@@ -20,6 +20,9 @@ from infra.errors import LauncherError
 ConfigStore.instance().store(
     group="hydra/launcher", name="flyte_schema", node=LauncherConfig, provider="infra"
 )
+# `${pid:}` in conf/shared/defaults.yaml's sweep dir: two sweeps started in the same second by two
+# processes get folders of their own.
+OmegaConf.register_new_resolver("pid", os.getpid, use_cache=True, replace=True)
 
 
 class FlyteLauncher(Launcher):
@@ -27,6 +30,7 @@ class FlyteLauncher(Launcher):
 
     def __init__(self, **_settings) -> None:
         """Hydra passes the settings as keywords; ``launch`` reads them typed from the config."""
+        self.on_job_end: Callable[[int, JobReturn], None] | None = None  # set by a sweeper
 
     def setup(
         self, *, hydra_context: HydraContext, task_function: Callable, config: DictConfig
@@ -45,7 +49,12 @@ class FlyteLauncher(Launcher):
 
         try:
             return launch(
-                self.hydra_context, self.task_function, self.config, job_overrides, initial_job_idx
+                self.hydra_context,
+                self.task_function,
+                self.config,
+                job_overrides,
+                initial_job_idx,
+                self.on_job_end,
             )
         except LauncherError as error:
             if os.environ.get("HYDRA_FULL_ERROR") == "1":

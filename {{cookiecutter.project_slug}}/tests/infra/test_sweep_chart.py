@@ -29,9 +29,10 @@ def test_each_metric_is_a_chart_of_its_own_with_a_bar_per_job_that_has_it(tmp_pa
     page = path.read_text()
     assert page.startswith("<!DOCTYPE html>") and "r2, mse across 3 jobs" in page
     assert bars(page) == {"r2": [0.41, 0.97], "mse": [0.2, 0.003]}
-    x_axes = re.findall(r'<g class="axis x">(.*?)</g></g><g class="series', page)
-    assert len(x_axes) == 2
-    for axis in x_axes:  # each bar labelled with its row's job
+    # horizontal bars: the jobs' labels are on the y axis
+    label_axes = re.findall(r'<g class="axis y">(.*?)</g></g><g class="axis x', page)
+    assert len(label_axes) == 2
+    for axis in label_axes:  # each bar labelled with its row's job
         assert re.findall(r"<text[^>]*>([^<]+)</text>", axis) == ["0", "1", "2"]
 
 
