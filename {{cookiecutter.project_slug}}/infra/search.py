@@ -78,6 +78,11 @@ def run_search(search: Search, launch: Launch) -> None:
     settings, study = search.settings, search.study
     budget = int(settings.max_failure_rate * settings.n_trials)
     failures = 0
+    if _finished(study) >= settings.n_trials:
+        log.info(
+            f"The study has its n_trials={settings.n_trials} finished trials: nothing to run "
+            "(raise hydra.sweeper.n_trials to run more)"
+        )
     try:
         while (left := settings.n_trials - _finished(study)) > 0 and not _exhausted(study):
             space = search.space.distributions
