@@ -16,7 +16,11 @@ from hydra.core.config_store import ConfigStore
 from {{ cookiecutter.package_name }}.data import DataConfig
 from {{ cookiecutter.package_name }}.metrics import EvaluateConfig
 from {{ cookiecutter.package_name }}.model import ModelConfig
+{%- else %}
+from {{ cookiecutter.package_name }}.step import StepConfig
+{%- endif %}
 from {{ cookiecutter.package_name }}.workflows.config_types import check_schema
+{%- if cookiecutter.example == "polynomial" %}
 
 
 @dataclass(kw_only=True)
@@ -53,7 +57,6 @@ SCHEMAS = {
     "extra_inputs": ExtraInputsConfig,
 }
 {%- else %}
-from {{ cookiecutter.package_name }}.step import StepConfig
 
 
 @dataclass(kw_only=True)
