@@ -60,7 +60,8 @@ def load_jobs(sweep: Sweep, workflow: WorkflowBase) -> list[Job]:
         idx = sweep.initial_job_idx + offset
         job_config = loader.take(sweep.config, list(overrides))
         with open_dict(job_config):
-            job_config.hydra.job.id = f"{job_config.hydra.job.name}_{idx}"
+            # the config's name, never hydra.job.name resolved: it may come from the environment
+            job_config.hydra.job.id = f"{job_config.hydra.job.config_name}_{idx}"
             job_config.hydra.job.num = idx
         HydraConfig.instance().set_config(job_config)  # for ${hydra:...} interpolations
         inputs = bind_inputs(workflow, job_config, sweep.settings.inputs)
