@@ -18,6 +18,7 @@ from infra.binding import bind_inputs, to_literals
 from infra.compositions import composed_once
 from infra.config import LauncherConfig
 from infra.errors import LauncherError
+from infra.finite import refuse_non_finite
 from infra.metric import Metric, scalars
 from infra.summary import JobResult, Row, log_summary, write_summary
 
@@ -65,6 +66,7 @@ def load_jobs(sweep: Sweep, workflow: WorkflowBase) -> list[Job]:
             job_config.hydra.job.num = idx
         HydraConfig.instance().set_config(job_config)  # for ${hydra:...} interpolations
         inputs = bind_inputs(workflow, job_config, sweep.settings.inputs)
+        refuse_non_finite(inputs)
         literals = to_literals(workflow, inputs)
         jobs.append(Job(idx, list(overrides), job_config, inputs, literals))
     return jobs
