@@ -19,14 +19,14 @@ from pathlib import Path
 
 import yaml
 
+from infra.secret_files import holds_private_key as holds_key
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10: pytest brings tomli, the same parser
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # infra/, when run as a file
-from infra.secret_files import holds_private_key as holds_key  # noqa: E402
 MAX_KB = 500  # check-added-large-files' default
 WHITESPACE = b" \t\x0b\x0c"
 Problem = tuple[int | None, str]  # (line number or None for the whole file, what is wrong)
