@@ -19,7 +19,7 @@ NAME = WORKFLOW_NAMES[0]
 MODES = ("package", "remote")
 TAG_RULE = "must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
 SECONDS = "must be a finite number of seconds greater than 0"
-POLL_RULE = "must be a finite number of seconds, at least 1"
+POLL_RULE = "must be a finite number of seconds, at least 0.05"
 
 
 def config_given_input() -> tuple[str, str] | None:
