@@ -9,32 +9,50 @@ Two kinds of check, each refusal one line ``hydra.launcher.<key>: <rule> (got <v
 """
 
 import dataclasses
-import math
+import os
+import tempfile
 import typing
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig
 
-from infra.config import LauncherConfig
+from infra.config import LauncherConfig, Mode
 from infra.errors import LauncherError
 from infra.rules import (
     check_email,
     check_endpoint,
     check_flyte_id,
+    check_output_folder,
+    check_poll_seconds,
     check_repository,
+    check_seconds,
     check_tag,
     check_version,
 )
 
 PREFIX = "hydra.launcher"
+PROJECT = Path(__file__).resolve().parents[1]  # infra/ is vendored at the project's top
+REPOSITORY_NEEDED = "an image entry names the repository it is pushed to"
 TERMINAL_PHASES = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 NOTIFICATION_CHANNELS = ("email", "slack", "pagerduty")  # Flyte takes email addresses for each
 
 
 def check_launcher_node(node: DictConfig) -> None:
-    """Refuse keys of the composed ``hydra.launcher`` node that are no setting."""
-    refuse(unknown_keys(node, LauncherConfig, PREFIX))
+    """Refuse keys of the composed ``hydra.launcher`` node that are no setting, and image entries
+    without a repository."""
+    refuse(unknown_keys(node, LauncherConfig, PREFIX) + image_entry_problems(node.images))
+
+
+def image_entry_problems(images: DictConfig) -> list[str]:
+    """One line per entry of ``hydra.launcher.images`` without a repository (one added by
+    ``++hydra.launcher.images={gpu: {dockerfile: Dockerfile.gpu}}``, say)."""
+    return [
+        line(f"{PREFIX}.images.{name!s}.repository", f"must be set: {REPOSITORY_NEEDED}", None)
+        for name in images
+        if images[name].repository is None
+    ]
 
 
 def check_settings(settings: LauncherConfig) -> None:
@@ -101,9 +119,12 @@ def rules_of(settings: LauncherConfig) -> Iterator[tuple[str, Any, Callable[[Any
     connection = settings.connection
     if connection.endpoint is not None:
         yield f"{PREFIX}.connection.endpoint", connection.endpoint, check_endpoint
-    yield f"{PREFIX}.connection.timeout_seconds", connection.timeout_seconds, positive
-    yield f"{PREFIX}.wait_timeout_seconds", settings.wait_timeout_seconds, positive
-    yield f"{PREFIX}.poll_seconds", settings.poll_seconds, positive
+    for timeout in ("timeout_seconds", "call_timeout_seconds", "upload_timeout_seconds"):
+        yield f"{PREFIX}.connection.{timeout}", getattr(connection, timeout), check_seconds
+    yield f"{PREFIX}.wait_timeout_seconds", settings.wait_timeout_seconds, check_seconds
+    yield f"{PREFIX}.poll_seconds", settings.poll_seconds, check_poll_seconds
+    if settings.mode is Mode.package:
+        yield f"{PREFIX}.package_dir", settings.package_dir, writable_folder
     yield f"{PREFIX}.project", settings.project, check_flyte_id
     yield f"{PREFIX}.domain", settings.domain, check_flyte_id
     if settings.version is not None:
@@ -127,9 +148,20 @@ def line(key: str, problem: str, value: object) -> str:
     return f"{key}: {problem} (got {value!r})"
 
 
-def positive(value: float) -> str | None:
-    """A finite number greater than 0."""
-    return None if math.isfinite(value) and value > 0 else "must be a number greater than 0"
+def writable_folder(value: str) -> str | None:
+    """A folder the launcher can write into, or create, other than the project folder."""
+    problem = check_output_folder(value, PROJECT)
+    if problem is not None:
+        return problem
+    folder = Path(value).resolve()
+    existing = next(parent for parent in (folder, *folder.parents) if parent.exists())
+    if not existing.is_dir():
+        return f"must be a folder: {existing} is a file"
+    try:  # the one sure test: make a folder there, and remove it
+        os.rmdir(tempfile.mkdtemp(dir=existing))
+    except OSError as error:
+        return f"must be a folder this user can write: cannot create one in {existing} ({error})"
+    return None
 
 
 def terminal_phase(value: str) -> str | None:

@@ -43,7 +43,8 @@ class ConnectionConfig:
 class ImageConfig:
     """A container image the tasks run in; its tag defaults to the workflow version."""
 
-    repository: str = MISSING
+    # Required; None rather than ??? so that a missing one is named at launch (infra/checks.py)
+    repository: str | None = None
     tag: str | None = None
     dockerfile: str = "Dockerfile"
     context: str = "."

@@ -1,40 +1,65 @@
 """Config values taken from the environment stay on this machine.
 
-A launch plan's default inputs are stored in flyteadmin, where everyone with access to the project
-can read them. So a config value that comes from the environment (``${oc.env:DB_PASSWORD}``, also
-inside another resolver such as ``${oc.decode:${oc.env:PORT}}``, or through an interpolation of a
-key that does) is refused from launch plans, naming its key, unless
+A launch plan's default inputs and an execution's inputs are stored in flyteadmin, where everyone
+with access to the project can read them, and a Flyte package carries them. So a value that comes
+from the environment is refused from them, naming its key, unless
 ``hydra.launcher.allow_env_in_launch_plans`` lists that key (or a parent of it). Secrets belong in
 Flyte secrets, read inside the task: the README, "On a Flyte cluster".
 
-Found in the unresolved config with OmegaConf's own grammar, before anything is packaged or sent.
+Decided by where a value comes from, not by how it is written: each value is resolved three
+times, twice with the environment as it is and once with every variable replaced by a marker.
+A value that is stable with the environment as it is but changes with the markers, or holds one,
+depends on the environment, however it got there: ``${oc.env:...}``, ``oc.decode``, a chain of
+interpolations, ``${hydra:...}`` of a key (``hydra.job.env_set``, ``hydra.job.name``) that does.
 """
 
-from collections.abc import Iterator
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
 
 from flytekit.core.workflow import WorkflowBase
-from omegaconf import DictConfig, ListConfig, Node, grammar_parser
-from omegaconf.grammar.gen.OmegaConfGrammarParser import OmegaConfGrammarParser as Grammar
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import Container, DictConfig, OmegaConf
 
 from infra.binding import CONFIG_INPUT
 from infra.errors import LauncherError
 
-ENV_RESOLVER = "oc.env"
 ALLOW_SETTING = "hydra.launcher.allow_env_in_launch_plans"
 
 
 def refuse_env_values(workflow: WorkflowBase, config: DictConfig, allowed: list[str]) -> None:
-    """Fail on the first key of a job config whose value would take an environment variable into
-    a launch plan of ``workflow``, unless ``allowed`` (dotted keys) lists it or a parent of it."""
-    for key in launch_plan_keys(workflow, config):
-        for found, interpolation in env_interpolations(config, key, set()):
-            if not any(found == a or found.startswith(f"{a}.") for a in allowed):
-                raise LauncherError(
-                    f"{found}: {interpolation!r} takes a value from the environment, which a "
-                    "launch plan would store in flyteadmin. Read secrets in the task with "
-                    "secret_requests (README, On a Flyte cluster), or allow the value with "
-                    f"{ALLOW_SETTING}=[{found}]"
-                )
+    """Fail when a value of a job config (with its ``hydra`` node) that becomes an input of a
+    launch plan of ``workflow`` depends on the environment, unless ``allowed`` names it."""
+    refuse(env_dependent(config, launch_plan_keys(workflow, config)), allowed, "a launch plan")
+
+
+def refuse_env_inputs(values: Mapping[str, Any], allowed: list[str]) -> None:
+    """Fail when a config among an execution's inputs (its interpolations maybe unresolved)
+    depends on the environment, unless ``allowed`` names the key."""
+    found = [
+        key
+        for value in values.values()
+        if isinstance(value, DictConfig)
+        for key in env_dependent(value, [str(key) for key in value if key != "hydra"])
+    ]
+    refuse(found, allowed, "an execution's inputs")
+
+
+def refuse(found: Iterable[str], allowed: list[str], where: str) -> None:
+    """One line per key of ``found`` that ``allowed`` does not name."""
+    refused = [k for k in found if not any(k == a or k.startswith(f"{a}.") for a in allowed)]
+    if refused:
+        raise LauncherError(
+            "\n".join(
+                f"{key}: must not take a value from the environment, which {where} would store"
+                " in flyteadmin. Read secrets in the task with secret_requests (README, On a"
+                f" Flyte cluster), or allow the value with {ALLOW_SETTING}=[{key}]"
+                for key in refused
+            )
+        )
 
 
 def launch_plan_keys(workflow: WorkflowBase, config: DictConfig) -> Iterator[str]:
@@ -48,60 +73,70 @@ def launch_plan_keys(workflow: WorkflowBase, config: DictConfig) -> Iterator[str
             yield f"hydra.launcher.inputs.{name}"
 
 
-def env_interpolations(config: DictConfig, key: str, seen: set[str]) -> Iterator[tuple[str, str]]:
-    """``(key, interpolation)`` of every value at or under ``key`` that uses ``oc.env``, following
-    the keys it interpolates; each key is looked at once."""
-    if key in seen:
-        return
-    seen.add(key)
-    node = node_at(config, key)
-    if isinstance(node, DictConfig | ListConfig) and not node._is_interpolation():
-        children = node.keys() if isinstance(node, DictConfig) else range(len(node))
-        for child in children:
-            yield from env_interpolations(config, f"{key}.{child!s}", seen)
-    elif node is not None and node._is_interpolation():
-        interpolation = str(node._value())
-        resolvers, references = parts_of(interpolation)
-        if ENV_RESOLVER in resolvers:
-            yield key, interpolation
-        for reference in references:
-            yield from env_interpolations(config, absolute(key, reference), seen)
+def env_dependent(config: DictConfig, keys: Iterable[str]) -> list[str]:
+    """The leaves at or under ``keys`` whose resolved value depends on the environment."""
+    keys = list(keys)
+    with hydra_node_of(config):
+        as_is, again = leaves(config, keys), leaves(config, keys)
+        with markers() as mark:
+            marked = leaves(config, keys)
+    return sorted(
+        key
+        for key in as_is.keys() | marked.keys()
+        if mark in repr(marked.get(key))
+        or (as_is.get(key) == again.get(key) and as_is.get(key) != marked.get(key))
+    )
 
 
-def parts_of(interpolation: str) -> tuple[set[str], list[str]]:
-    """The resolver names and the referenced keys (as written) in an interpolation string."""
-    resolvers, references = set(), []
-    stack = [grammar_parser.parse(interpolation)]
-    while stack:
-        tree = stack.pop()
-        if isinstance(tree, Grammar.InterpolationResolverContext):
-            resolvers.add(tree.resolverName().getText())
-        elif isinstance(tree, Grammar.InterpolationNodeContext):
-            references.append(tree.getText()[2:-1])
-        stack.extend(tree.getChildren() if hasattr(tree, "getChildren") else [])
-    return resolvers, references
+@contextmanager
+def markers() -> Iterator[str]:
+    """Every environment variable replaced by a marker holding the text yielded."""
+    mark = f"env-marker-{uuid.uuid4().hex}"
+    with mock.patch.dict(os.environ, {k: f"{mark}-{k}" for k in os.environ}, clear=True):
+        yield mark
 
 
-def absolute(key: str, reference: str) -> str:
-    """The absolute key of ``reference`` written in the value at ``key`` (``.x``: a sibling)."""
-    rest = reference.lstrip(".")
-    dots = len(reference) - len(rest)
-    if dots == 0:
-        return rest
-    parents = key.split(".")[:-dots]
-    return ".".join([*parents, rest]) if rest else ".".join(parents)
+@contextmanager
+def hydra_node_of(config: DictConfig) -> Iterator[None]:
+    """``${hydra:...}`` resolved from ``config``'s ``hydra`` node meanwhile, if it has one."""
+    instance = HydraConfig.instance()
+    before = instance.cfg
+    if "hydra" in config:
+        instance.set_config(config)
+    try:
+        yield
+    finally:
+        instance.cfg = before
 
 
-def node_at(config: DictConfig, key: str) -> Node | None:
-    """The node at a dotted key, unresolved; None where there is none."""
-    node: Node | None = config
-    for part in key.split("."):
-        child: object
-        if isinstance(node, DictConfig) and not node._is_interpolation():
-            child = node._get_node(part)
-        elif isinstance(node, ListConfig) and part.isdigit() and int(part) < len(node):
-            child = node._get_node(int(part))
-        else:
-            return None
-        node = child if isinstance(child, Node) else None
-    return node
+def leaves(config: DictConfig, keys: Iterable[str]) -> dict[str, object]:
+    """Each leaf at or under ``keys``, resolved; where resolving fails, the error's text, for the
+    deepest keys that fail."""
+    found: dict[str, object] = {}
+    for key in keys:
+        try:  # any resolver may fail on a marker
+            value = OmegaConf.select(config, key, throw_on_missing=False)
+            if isinstance(value, Container):
+                try:
+                    value = OmegaConf.to_container(value, resolve=True)
+                except Exception:
+                    children = value.keys() if isinstance(value, DictConfig) else range(len(value))
+                    found.update(leaves(config, [f"{key}.{child!s}" for child in children]))
+                    continue
+        except Exception as error:
+            found[key] = f"<{type(error).__name__}: {error}>"
+            continue
+        found.update(flatten(key, value))
+    return found
+
+
+def flatten(key: str, value: object) -> Iterator[tuple[str, object]]:
+    """``(dotted key, value)`` of each leaf of plain containers."""
+    if isinstance(value, dict) and value:
+        for child, inner in value.items():
+            yield from flatten(f"{key}.{child}", inner)
+    elif isinstance(value, list) and value:
+        for index, inner in enumerate(value):
+            yield from flatten(f"{key}.{index}", inner)
+    else:
+        yield key, value

@@ -11,7 +11,9 @@ plan's registered ``cfg``; a workflow's own launch plan has none, so its base is
 local primary config (``conf/<file>.yaml``, or ``--config-name``). ``--input`` sets any other
 input; values are YAML (``[1, 2]``, ``0.5``), except for text inputs, which take the value as
 written. Connection, project and domain are the launcher settings of that same primary config
-(infra/settings.py), so they agree with a launch, unless given here.
+(infra/settings.py), so they agree with a launch, unless given here. A config value that
+comes from the environment is refused before anything is sent, as in a launch plan
+(infra/env_values.py).
 """
 
 import argparse
@@ -23,12 +25,13 @@ from pathlib import Path
 from flytekit.exceptions.user import FlyteEntityNotExistException
 
 from infra.admin_calls import call_deadline, calling
-from infra.binding import job_config
+from infra.binding import CONFIG_INPUT, job_config
 from infra.config import LauncherConfig
 from infra.connection import connect, flyte_config
 from infra.discovery import main_workflow
+from infra.env_values import refuse_env_inputs
 from infra.errors import LauncherError
-from infra.executions import Execution, execution_inputs, outcome, start
+from infra.executions import Execution, execution_inputs, outcome, overridden, start
 from infra.settings import compose_primary, import_workflow, launcher_settings
 
 
@@ -96,6 +99,8 @@ def execute(arguments: argparse.Namespace) -> Execution:
         module, config_name=arguments.config_name, config_dir=arguments.config_dir
     )
     settings = with_flags(launcher_settings(config), arguments)
+    allowed = settings.allow_env_in_launch_plans
+    refuse_env_inputs({CONFIG_INPUT: overridden(config.copy(), arguments.override)}, allowed)
     remote = connect(
         flyte_config(settings.connection), settings.connection, settings.project, settings.domain
     )
@@ -116,6 +121,7 @@ def execute(arguments: argparse.Namespace) -> Execution:
             arguments.override,
             lambda: job_config(config),
         )
+        refuse_env_inputs(inputs, allowed)
         execution = start(remote, launch_plan, inputs, hints)
         limit, poll = settings.wait_timeout_seconds, settings.poll_seconds
         return outcome(remote, execution, arguments.wait, limit, poll)

@@ -25,6 +25,7 @@ from infra.builders import build_command, push_command, run, select_builder
 from infra.config import ImageConfig, LauncherConfig
 from infra.errors import LauncherError
 from infra.registry import image_in_registry
+from infra.shipping import refuse_key_files
 
 DEFAULT_IMAGE = "default"
 
@@ -87,6 +88,8 @@ def image_steps(settings: LauncherConfig, refs: dict[str, str], root: Path) -> I
     images = distinct_images(settings, refs)
     if not settings.build:
         return ImageSteps(images, None, [])
+    for image in images:
+        refuse_key_files(root / image.config.context)
     builder = select_builder(settings.builder)
     commands = [build_command(builder, image.ref, image.config, root) for image in images]
     if settings.push:

@@ -6,43 +6,25 @@
 * a GPU count is whole, and its request equals its limit when both are set;
 * a cpu, memory or ephemeral storage request is at most its limit.
 
-Two rules are Kubernetes' rather than flyteadmin's, whose pods would fail to start: no value is
-negative, and request and limit are compared exactly (flyteadmin rounds both up to whole units).
+Some rules are Kubernetes' rather than flyteadmin's, whose pods would fail to start: no value is
+negative or more than a quantity can hold (infra/rules.py), no limit is 0, and request and limit
+are compared exactly (flyteadmin rounds both up to whole units).
 A cluster's own limits (flyteadmin's ``task_resources.limits``, unset by default) are not known
 here; flyteadmin still checks them.
 """
 
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from infra.errors import LauncherError
+from infra.rules import check_limit, check_quantity, parse_quantity
+
+__all__ = ["RESOURCES", "Setting", "check_resources", "parse_quantity"]
 
 # The resources flyteadmin checks, by the names hydra.launcher.tasks.<task>.requests uses.
 RESOURCES = ("cpu", "memory", "gpu", "ephemeral_storage")
-QUANTITY = re.compile(
-    r"(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))"
-    r"(?:(?P<exponent>[eE][+-]?\d+)|(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E))?"
-)
-BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
-DECIMAL = {"m": -3, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-
 # One resource's value and where it was set, e.g. ("hydra.launcher.tasks.train.limits.gpu", "1").
 Setting = tuple[str, str]
-
-
-def parse_quantity(text: str) -> Decimal:
-    """The value of a Kubernetes quantity (``"1.5Gi"``, ``"250m"``); ValueError if it is none."""
-    match = QUANTITY.fullmatch(text)
-    if match is None:
-        raise ValueError(f"not a Kubernetes quantity: {text!r}")
-    number = Decimal(match["number"])
-    if match["exponent"]:
-        return number.scaleb(int(match["exponent"][1:]))
-    suffix = match["suffix"] or ""
-    if suffix in BINARY:
-        return number * 1024 ** BINARY[suffix]
-    return number.scaleb(DECIMAL.get(suffix, 0))
 
 
 def check_resources(
@@ -50,8 +32,11 @@ def check_resources(
 ) -> None:
     """Raise LauncherError naming ``task``, the setting, its value and the rule it breaks."""
     values = {
-        side: {name: _quantity(task, name, setting) for name, setting in settings.items()}
-        for side, settings in (("requests", requests), ("limits", limits))
+        side: {name: _quantity(task, name, setting, rule) for name, setting in settings.items()}
+        for side, settings, rule in (
+            ("requests", requests, check_quantity),
+            ("limits", limits, check_limit),
+        )
     }
     for name in sorted(set(requests) & set(limits)):
         (request_at, request), (limit_at, limit) = requests[name], limits[name]
@@ -67,18 +52,13 @@ def check_resources(
             )
 
 
-def _quantity(task: str, name: str, setting: Setting) -> Decimal:
-    """One setting's value, checked on its own."""
+def _quantity(task: str, name: str, setting: Setting, rule: Callable[[str], str | None]) -> Decimal:
+    """One setting's value, checked on its own by ``rule`` (infra/rules.py)."""
     where, text = setting
-    try:
-        value = parse_quantity(text)
-    except ValueError:
-        raise LauncherError(
-            f"task {task}: {where}={text!r} is not a Kubernetes quantity: write a number with an "
-            "optional suffix, e.g. 500m, 2, 1.5, 4Gi, 512Mi, 10G"
-        ) from None
-    if value < 0:
-        raise LauncherError(f"task {task}: {where}={text!r} is negative: a resource is 0 or more")
+    problem = rule(text)
+    if problem is not None:
+        raise LauncherError(f"task {task}: {where}={text!r}: {problem}")
+    value = parse_quantity(text)
     if name == "gpu" and value % 1:
         raise LauncherError(f"task {task}: {where}={text!r}: a GPU count must be a whole number")
     return value

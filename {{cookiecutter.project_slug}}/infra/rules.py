@@ -1,4 +1,5 @@
-"""What a Flyte id, an endpoint, an image reference and an email address must look like.
+"""What a Flyte id, an endpoint, an image reference, an email address, a number of seconds and a
+Kubernetes quantity must look like.
 
 The one copy of these rules, in plain standard-library Python: the launcher checks its settings
 with them (infra/checks.py), and the template's pre-gen hook loads this file to check the answers
@@ -7,7 +8,10 @@ A rule returns None for a valid value, else what the value must be (``"must ..."
 """
 
 import ipaddress
+import math
 import re
+from decimal import Decimal
+from pathlib import Path
 
 # Flyte's project id is a DNS-1123 label (flyteadmin's ValidateProject), and so is a domain, as
 # both name the Kubernetes namespace ``<project>-<domain>``; this rule also wants a letter first.
@@ -29,6 +33,18 @@ EMAIL = re.compile(
     ATOM + r"(\." + ATOM + ")*@(" + HOST_NAME + r"\.)+([A-Za-z]{2,63}|xn--[a-z0-9-]+)"
 )
 MAX_EMAIL_LENGTH = 254
+# Asking flyteadmin for the executions' phases more often than this only loads it (0.001 s sent
+# over a thousand calls in 2 s); the tests' stand-in is polled this fast.
+MIN_POLL_SECONDS = 0.05
+# Kubernetes quantities, as k8s.io/apimachinery reads them; a value is kept in thousandths in a
+# signed 64-bit integer, so none may exceed this many thousandths.
+QUANTITY = re.compile(
+    r"(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))"
+    r"(?:(?P<exponent>[eE][+-]?\d+)|(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E))?"
+)
+BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
+DECIMAL = {"m": -3, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+MAX_MILLI_VALUE = (1 << 63) - 1
 
 
 def check_flyte_id(value: str) -> str | None:
@@ -150,4 +166,64 @@ def check_registry(value: str) -> str | None:
             "must be an image registry host[:port][/namespace] without tag or digest,"
             f" path components lowercase, at most {MAX_REGISTRY_LENGTH} characters"
         )
+    return None
+
+
+def check_seconds(value: float) -> str | None:
+    """A timeout or an interval: a finite number of seconds greater than 0."""
+    if not (math.isfinite(value) and value > 0):
+        return "must be a finite number of seconds greater than 0"
+    return None
+
+
+def check_poll_seconds(value: float) -> str | None:
+    """How often flyteadmin is asked for the phases of executions."""
+    if not (math.isfinite(value) and value >= MIN_POLL_SECONDS):
+        return f"must be a finite number of seconds, at least {MIN_POLL_SECONDS:g}"
+    return None
+
+
+def parse_quantity(text: str) -> Decimal:
+    """The value of a Kubernetes quantity (``"1.5Gi"``, ``"250m"``); ValueError if it is none."""
+    match = QUANTITY.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not a Kubernetes quantity: {text!r}")
+    number = Decimal(match["number"])
+    if match["exponent"]:
+        return number.scaleb(int(match["exponent"][1:]))
+    suffix = match["suffix"] or ""
+    if suffix in BINARY:
+        return number * 1024 ** BINARY[suffix]
+    return number.scaleb(DECIMAL.get(suffix, 0))
+
+
+def check_quantity(text: str) -> str | None:
+    """A resource request: a Kubernetes quantity, 0 or more, within what Kubernetes can hold."""
+    try:
+        value = parse_quantity(text)
+    except ValueError:
+        return "must be a Kubernetes quantity: a number with an optional suffix, e.g. 500m, 2, 4Gi"
+    if value < 0:
+        return "must be 0 or more"
+    if value * 1000 > MAX_MILLI_VALUE:
+        return f"must be at most {Decimal(MAX_MILLI_VALUE).scaleb(-3)} (Kubernetes' largest)"
+    return None
+
+
+def check_limit(text: str) -> str | None:
+    """A resource limit: a quantity as a request is, and more than 0 (0 leaves no room at all;
+    leave a limit unset for none)."""
+    problem = check_quantity(text)
+    if problem is None and parse_quantity(text) == 0:
+        return "must be more than 0: a limit of 0 leaves the task no room; leave it unset for none"
+    return problem
+
+
+def check_output_folder(value: str, project: Path) -> str | None:
+    """A folder the launcher writes into, relative to the working folder: named, and never the
+    project folder itself, where it would mix with the source."""
+    if not value.strip():
+        return "must name a folder, e.g. dist/flyte"
+    if Path(value).resolve() == project.resolve():
+        return f"must not be the project folder {project}: use a folder inside it, e.g. dist/flyte"
     return None

@@ -18,6 +18,7 @@ from infra.binding import bind_inputs, to_literals
 from infra.compositions import composed_once
 from infra.config import LauncherConfig
 from infra.errors import LauncherError
+from infra.finite import refuse_non_finite
 from infra.metric import Metric, Metrics, scalars
 from infra.summary import JobResult, Row, log_summary, write_summary
 
@@ -63,10 +64,12 @@ def load_jobs(sweep: Sweep, workflow: WorkflowBase) -> list[Job]:
         idx = sweep.initial_job_idx + offset
         job_config = loader.take(sweep.config, list(overrides))
         with open_dict(job_config):
-            job_config.hydra.job.id = f"{job_config.hydra.job.name}_{idx}"
+            # the config's name, never hydra.job.name resolved: it may come from the environment
+            job_config.hydra.job.id = f"{job_config.hydra.job.config_name}_{idx}"
             job_config.hydra.job.num = idx
         HydraConfig.instance().set_config(job_config)  # for ${hydra:...} interpolations
         inputs = bind_inputs(workflow, job_config, sweep.settings.inputs)
+        refuse_non_finite(inputs)
         literals = to_literals(workflow, inputs)
         jobs.append(Job(idx, list(overrides), job_config, inputs, literals))
     return jobs

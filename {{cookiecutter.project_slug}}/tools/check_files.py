@@ -19,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from infra.secret_files import holds_private_key as holds_key
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10: pytest brings tomli, the same parser
@@ -85,12 +87,19 @@ def large_files(path: Path, data: bytes) -> list[Problem]:
     return [(None, f"{size_kb:.0f} KB, more than {MAX_KB} KB")] if size_kb > MAX_KB else []
 
 
+def private_key(path: Path, data: bytes) -> list[Problem]:
+    """No file holds a private key, whatever its name (infra/secret_files.py): .gitignore keeps
+    the secret names out of git, this the keys under other names."""
+    return [(None, "holds a private key: keep it out of the project")] if holds_key(path) else []
+
+
 CHECKS = {
     "trailing-whitespace": trailing_whitespace,
     "end-of-file-fixer": end_of_file,
     "check-yaml": check_yaml,
     "check-toml": check_toml,
     "check-added-large-files": large_files,
+    "detect-private-key": private_key,
 }
 
 

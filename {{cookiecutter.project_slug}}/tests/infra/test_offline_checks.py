@@ -4,18 +4,21 @@ stand-in flyteadmin and a stand-in docker, prints one line naming the key, the r
 value, packages nothing, sends no request and runs no image step. Add a row to BAD_SETTINGS to
 check one more."""
 
+import math
 from typing import NamedTuple
 
 import pytest
 
 from infra.binding import CONFIG_INPUT
-from support.fixture_project import WORKFLOW_NAMES, compose_config, run_fixture, workflow_of
+from support.fixture_project import ROOT, WORKFLOW_NAMES, compose_config, run_fixture, workflow_of
 
 pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
 
 NAME = WORKFLOW_NAMES[0]
 MODES = ("package", "remote")
 TAG_RULE = "must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
+SECONDS = "must be a finite number of seconds greater than 0"
+POLL_RULE = "must be a finite number of seconds, at least 0.05"
 
 
 def config_given_input() -> tuple[str, str] | None:
@@ -107,17 +110,27 @@ BAD_SETTINGS = {
         [],
         "hydra.launcher.notifications.email=[team@example.com]",
     ),
-    "negative timeout": bad(
-        "hydra.launcher.connection.timeout_seconds=-1", "must be a number greater than 0", -1.0
+    "negative timeout": bad("hydra.launcher.connection.timeout_seconds=-1", SECONDS, -1.0),
+    "zero timeout": bad("hydra.launcher.connection.timeout_seconds=0", SECONDS, 0.0),
+    "infinite timeout": bad("hydra.launcher.connection.timeout_seconds=inf", SECONDS, math.inf),
+    "call timeout not a number": bad(
+        "hydra.launcher.connection.call_timeout_seconds=nan", SECONDS, math.nan
     ),
-    "zero timeout": bad(
-        "hydra.launcher.connection.timeout_seconds=0", "must be a number greater than 0", 0.0
+    "zero call timeout": bad("hydra.launcher.connection.call_timeout_seconds=0", SECONDS, 0.0),
+    "negative upload timeout": bad(
+        "hydra.launcher.connection.upload_timeout_seconds=-1", SECONDS, -1.0
     ),
-    "negative wait limit": bad(
-        "hydra.launcher.wait_timeout_seconds=-5", "must be a number greater than 0", -5.0
+    "upload timeout not a number": bad(
+        "hydra.launcher.connection.upload_timeout_seconds=nan", SECONDS, math.nan
     ),
-    "zero poll interval": bad(
-        "hydra.launcher.poll_seconds=0", "must be a number greater than 0", 0.0
+    "negative wait limit": bad("hydra.launcher.wait_timeout_seconds=-5", SECONDS, -5.0),
+    "zero poll interval": bad("hydra.launcher.poll_seconds=0", POLL_RULE, 0.0),
+    "poll interval under the floor": bad("hydra.launcher.poll_seconds=0.001", POLL_RULE, 0.001),
+    "image without a repository": Bad(
+        ["++hydra.launcher.images={gpu: {dockerfile: Dockerfile.gpu}}"],
+        "hydra.launcher.images.gpu.repository",
+        "must be set: an image entry names the repository",
+        None,
     ),
     "unknown setting": bad("+hydra.launcher.wiat=true", "must be a setting: one of", True),
     "unknown nested setting": bad(
@@ -143,6 +156,23 @@ if (given := config_given_input()) is not None:
     )
 # A value's rule, an unknown key added with `+`, an unknown workflow input.
 PACKAGE_MODE_CASES = ["tag with a space", "unknown nested setting", "unknown input"]
+# Where package mode writes: checked in package mode only.
+BAD_PACKAGE_DIRS = {
+    "empty": bad("hydra.launcher.package_dir=''", "must name a folder", ""),
+    "the project folder": bad(
+        f"hydra.launcher.package_dir={ROOT}", "must not be the project folder", str(ROOT)
+    ),
+    "under a file": bad(
+        f"hydra.launcher.package_dir={ROOT / 'README.md' / 'x'}",
+        "must be a folder:",
+        str(ROOT / "README.md" / "x"),
+    ),
+    "not writable": bad(
+        "hydra.launcher.package_dir=/proc/forbidden",
+        "must be a folder this user can write",
+        "/proc/forbidden",
+    ),
+}
 # Endpoints are checked in remote mode only, where no other endpoint is set.
 BAD_ENDPOINTS = {
     "URL endpoint": bad(
@@ -189,6 +219,13 @@ def test_a_bad_setting_fails_offline_in_package_mode(name, tmp_path, flyteadmin,
     assert_refused_offline(output, BAD_SETTINGS[name], tmp_path, flyteadmin, docker)
 
 
+@pytest.mark.parametrize("case", BAD_PACKAGE_DIRS.values(), ids=list(BAD_PACKAGE_DIRS))
+def test_a_bad_package_dir_fails_offline(case, tmp_path, flyteadmin, docker):
+    output = run_refused("package", case, tmp_path, flyteadmin)
+    assert_refused_offline(output, case, tmp_path, flyteadmin, docker)
+    assert not list(ROOT.glob("*.tgz"))
+
+
 @pytest.mark.parametrize("case", BAD_ENDPOINTS.values(), ids=list(BAD_ENDPOINTS))
 def test_a_bad_endpoint_fails_offline(case, tmp_path, flyteadmin, docker):
     output = run_refused("remote", case, tmp_path, flyteadmin)
@@ -199,13 +236,15 @@ def run_refused(mode: str, case: Bad, tmp_path, admin) -> str:
     """``python <workflow>.py -m`` in ``mode`` with the case's overrides, which must fail."""
     sets_endpoint = any(".endpoint=" in override for override in case.overrides)
     endpoint = [] if sets_endpoint else [f"hydra.launcher.connection.endpoint={admin.endpoint}"]
+    sets_package_dir = any(".package_dir=" in override for override in case.overrides)
+    package_dir = [] if sets_package_dir else [f"hydra.launcher.package_dir={tmp_path / 'dist'}"]
     return run_fixture(
         case.workflow,
         "-m",
         f"hydra.launcher.mode={mode}",
         *endpoint,
         *case.overrides,
-        f"hydra.launcher.package_dir={tmp_path / 'dist'}",
+        *package_dir,
         f"hydra.sweep.dir={tmp_path / 'multirun'}",
         cwd=tmp_path,
         home=tmp_path,

@@ -239,11 +239,19 @@ def test_the_launcher_configs_gpu_example_is_accepted_as_it_is_written():
 BAD = {
     "not a quantity": (
         {"limits": {"memory": "4GB"}},
-        f"hydra.launcher.tasks.{SHORT}.limits.memory='4GB' is not a Kubernetes quantity",
+        f"hydra.launcher.tasks.{SHORT}.limits.memory='4GB': must be a Kubernetes quantity",
     ),
     "negative": (
         {"requests": {"cpu": "-1"}},
-        f"hydra.launcher.tasks.{SHORT}.requests.cpu='-1' is negative",
+        f"hydra.launcher.tasks.{SHORT}.requests.cpu='-1': must be 0 or more",
+    ),
+    "more than Kubernetes holds": (
+        {"requests": {"cpu": "1e32"}},
+        f"hydra.launcher.tasks.{SHORT}.requests.cpu='1e32': must be at most 9223372036854775.807",
+    ),
+    "zero limit": (
+        {"limits": {"memory": 0}},
+        f"hydra.launcher.tasks.{SHORT}.limits.memory='0': must be more than 0",
     ),
     "fractional GPU": (
         {"limits": {"gpu": 0.5}},

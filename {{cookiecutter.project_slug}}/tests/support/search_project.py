@@ -15,7 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support.project import CONF_DIR, ROOT
+from support.fixture_project import CONF_DIR
+from support.scripts import ROOT
 
 WORKFLOW = """
 import time

@@ -6,6 +6,7 @@ function it calls) re-runs that task.
 """
 
 import logging
+import math
 import re
 from typing import NamedTuple, cast
 
@@ -71,11 +72,13 @@ def evaluate(cfg: DictConfig, coefficients: list[float], data: Dataset) -> Evalu
 @task(cache=CODE_CACHE, enable_deck=True, deck_fields=())
 def predict_query(coefficients: list[float], data: Dataset, query: str) -> Predictions:
     """Predict y for the x values in ``query``, separated by spaces or commas; draw them."""
+    message = f"query must be finite numbers separated by spaces or commas, got {query!r}"
     try:
         xs = [float(value) for value in re.split(r"[\s,]+", query.strip())]
     except ValueError as error:
-        message = f"query must be numbers separated by spaces or commas, got {query!r}"
         raise ValueError(message) from error
+    if not all(math.isfinite(x) for x in xs):
+        raise ValueError(message)
     log.info(f"predict_query: {len(xs)} values")
     predictions = predict(coefficients, xs)
     drawing = fit_report(data, coefficients, heading=f"query {query!r}", query=xs)
