@@ -29,6 +29,7 @@ import machine
 import overhead
 import report
 import shim
+import suites
 import sweep
 from harness import TEMPLATE, CheckFailed, Context, Row, Section, Skipped, uv_executable
 
@@ -40,6 +41,7 @@ BENCHMARKS = {  # in the order of docs/performance.md
     "sweep": sweep,
     "images": images,
     "shim": shim,
+    "suites": suites,
 }
 SMOKE = ("overhead", "cache", "shim")  # what --smoke runs unless --only says otherwise
 

@@ -22,6 +22,7 @@ from infra.errors import LauncherError
 from infra.secret_files import IGNORE_FILES, glob_lines
 from infra.shipping import BUILD_CONTEXT, WHEEL, fast_package_options, refuse_key_files
 from support.buildah import build_to_folder, buildah_env
+from support.fixture_project import PACKAGE, WORKFLOW_NAMES
 from support.planted import (
     CODE,
     KEY_FILES,
@@ -32,7 +33,6 @@ from support.planted import (
     run_copy_workflow,
     tar_files,
 )
-from support.fixture_project import PACKAGE, WORKFLOW_NAMES
 from support.scripts import ROOT
 
 try:
