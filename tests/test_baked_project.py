@@ -46,7 +46,10 @@ def test_tricky_name_bakes_to_a_clean_package(installed):
 def test_project_passes_its_own_lint_and_tests(installed):
     project, home = installed
     make(project, "lint", home=home)
-    assert " passed" in make(project, "test", home=home)
+    # The quick subset: the whole suite runs in test_real_pipeline.py (on an `example=none` bake
+    # with a pipeline of its own), test_launcher_fixtures.py and test_recipes.py; what a tricky
+    # name can break (names, imports, paths, rendering) the quick tests and the targets below see.
+    assert " passed" in make(project, "test-fast", home=home)
 
 
 def test_workflows_run_and_cache_per_task(installed):

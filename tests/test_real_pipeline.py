@@ -24,19 +24,19 @@ from pytest_cookies.plugin import Cookies
 from support.baking import baked
 from support.git import GIT_ENV
 from support.pipelines import add_pipeline, remove_example
-from support.targets import make, user_env
+from support.targets import make
 
 pytestmark = pytest.mark.slow
 
-# What each pipeline needs besides the project's own dependencies, added as a user adds them.
-DEPENDENCIES = {"churn": ["pandas", "scikit-learn", "pyarrow"], "corpus": []}
-
-
-def uv(project: Path) -> str:
-    """The uv a user of the project runs: the one on PATH, else the one `make install` put in
-    the project."""
-    found = subprocess.run(["sh", "-c", "command -v uv"], capture_output=True, text=True)
-    return found.stdout.strip() or str(project / ".uv" / "bin" / "uv")
+# What each pipeline needs besides the project's own dependencies, added as a user adds them
+# (`make add`), and the bake it starts from: `churn` replaces the skeleton of an `example=none`
+# bake, `corpus` the polynomial example, each removed as the generated README says.
+DEPENDENCIES = {"churn": "pandas scikit-learn pyarrow", "corpus": ""}
+EXAMPLE = {"churn": "none", "corpus": "polynomial"}
+# The launcher's tests (tests/infra) run on a fixture project of their own, never on src/ or
+# conf/ (test_launcher_fixtures.py runs them with both deleted); the full suite runs for churn,
+# the project's own tests for corpus.
+PYTEST_ARGS = {"churn": "-v", "corpus": "-v --ignore=tests/infra"}
 
 
 def git(project: Path, *arguments: str) -> str:
@@ -55,24 +55,18 @@ def test_the_projects_tests_pass_for_a_pipeline_of_its_own(
 ) -> None:
     home = tmp_path / "home"
     home.mkdir()
-    project = baked(cookies.bake())
-    remove_example(project)
+    project = baked(cookies.bake(extra_context={"example": EXAMPLE[pipeline]}))
+    removed = remove_example(project, EXAMPLE[pipeline])
+    assert removed, f"no example file of the {EXAMPLE[pipeline]} bake was found"
     written = add_pipeline(project, pipeline)
     assert all(path.startswith(("src/", "conf/")) for path in written), written
     make(project, "install", home=home)
     if DEPENDENCIES[pipeline]:
-        added = subprocess.run(
-            [uv(project), "add", *DEPENDENCIES[pipeline]],
-            cwd=project,
-            env=user_env(home),
-            capture_output=True,
-            text=True,
-        )
-        assert added.returncode == 0, added.stderr
+        make(project, "add", home=home, PKG=DEPENDENCIES[pipeline])
     git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", f"the {pipeline} pipeline")
-    output = make(project, "lint", "test", home=home, PYTEST_ARGS="-v")
+    output = make(project, "lint", "test", home=home, PYTEST_ARGS=PYTEST_ARGS[pipeline])
     # the generic tests ran on the pipeline's workflow
     for test in ("test_workflows.py::test_main_runs", "test_caching.py::test_a_second_run"):
         assert re.search(rf"{test}\S*\[{pipeline}\] PASSED", output), f"{test}: {output}"

@@ -7,31 +7,18 @@ becomes the bake's package name when the pipeline is copied in.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+from support.template import TEMPLATE_DIR
+
 PIPELINES = Path(__file__).resolve().parents[1] / "pipelines"
 PLACEHOLDER = "my_project"
-# The polynomial example's files, relative to the project (`{package}`: its package's folder).
-# TODO(lead): once the `example` question exists, bake with `example=none` instead.
-EXAMPLE_FILES = [
-    "src/{package}/data.py",
-    "src/{package}/metrics.py",
-    "src/{package}/model.py",
-    "src/{package}/plots.py",
-    "src/{package}/workflows/single_task.py",
-    "src/{package}/workflows/multi_task.py",
-    "src/{package}/workflows/extra_inputs.py",
-    "src/{package}/workflows/tasks.py",
-    "src/{package}/workflows/reports.py",
-    "conf/single_task.yaml",
-    "conf/multi_task.yaml",
-    "conf/extra_inputs.yaml",
-    "conf/data",
-    "conf/model",
-    "conf/experiment",
-    "conf/debug",
-    "conf/hparams_search/polynomial_optuna.yaml",
+# Each bake's example files, as the generated README's "Start your own pipeline" lists them
+# (`<package>`: the package's folder).
+EXAMPLE_FILES: dict[str, list[str]] = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())[
+    "_example_files"
 ]
 
 
@@ -41,11 +28,13 @@ def package_of(project: Path) -> str:
     return package
 
 
-def remove_example(project: Path) -> list[str]:
-    """Delete the example's workflows, logic, configs and tests; the paths deleted."""
+def remove_example(project: Path, example: str) -> list[str]:
+    """Delete the bake's example files (``example``: the bake's answer) the way the generated
+    README says; the paths deleted."""
     package = package_of(project)
-    paths = [project / entry.format(package=package) for entry in EXAMPLE_FILES]
-    paths += sorted((project / "tests").glob("test_example_*.py"))
+    paths = []
+    for entry in EXAMPLE_FILES[example]:
+        paths += sorted(project.glob(entry.replace("<package>", package)))
     for path in paths:
         if path.is_dir():
             shutil.rmtree(path)

@@ -4,7 +4,6 @@ import pickle
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -36,8 +35,7 @@ class ForestConfig:
     """Schema of ``conf/forest/``."""
 
     n_estimators: int
-    # TODO(lead): `int | None` once the config binding takes PEP 604 unions (issue 17).
-    max_depth: Optional[int] = None  # noqa: UP045
+    max_depth: int | None = None
     criterion: Criterion = Criterion.gini
 
 
