@@ -8,7 +8,7 @@ never gave, derived from another one (``package_name`` from ``project_name``), i
 learns which answer to change, or that this one can be given.
 
 The rules for Flyte ids, the endpoint, the registry and emails are the baked project's own
-(``infra/rules.py``, loaded from the template): its launcher accepts exactly what this hook does.
+(``infra/settings/rules.py``, loaded from the template): its launcher accepts exactly what this hook does.
 Every question of cookiecutter.json has a rule in CHECKS (tests/test_questions.py checks it);
 the choices of a choice question are read from cookiecutter.json when the hook runs, so they are
 written in one place.
@@ -60,7 +60,7 @@ PACKAGE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 TEMPLATE_FOLDER_JSON = r'''{{ template_folder | tojson }}'''  # fmt: skip
 # The rules of Flyte ids, endpoints, registries and emails live in the project the template bakes,
 # whose launcher checks its settings with them: this file loads that one copy.
-RULES_FILE = Path("infra", "rules.py")
+RULES_FILE = Path("infra", "settings", "rules.py")
 
 
 def template_folder() -> Path:
@@ -73,7 +73,7 @@ def template_folder() -> Path:
 
 
 def load_rules(folder: Path) -> ModuleType:
-    """``infra/rules.py`` of the project template inside ``folder``, as a module."""
+    """``infra/settings/rules.py`` of the project template inside ``folder``, as a module."""
     (path,) = [
         root / RULES_FILE
         for root in folder.iterdir()

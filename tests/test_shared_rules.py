@@ -1,5 +1,5 @@
 """One rule for endpoints, registries and Flyte ids: the pre-gen hook and the baked project's
-launcher both use the project's ``infra/rules.py``, so a value one accepts the other accepts.
+launcher both use the project's ``infra/settings/rules.py``, so a value one accepts the other accepts.
 
 Both ways, as users meet them: each value of the table is answered to cookiecutter (the hook
 refuses it or the bake succeeds) and set in the installed bake's launcher settings (its settings
@@ -63,7 +63,7 @@ LOADER = """
 import json, sys
 from pathlib import Path
 from infra.errors import LauncherError
-from infra.settings import compose_primary, import_workflow, launcher_settings
+from infra.settings.load import compose_primary, import_workflow, launcher_settings
 (package,) = [path.parent.name for path in Path("src").glob("*/__init__.py")]
 name = sorted(path.stem for path in Path("conf").glob("*.yaml")
               if Path("src", package, "workflows", path.name).with_suffix(".py").exists())[0]

@@ -6,10 +6,10 @@ from hydra.core.utils import JobReturn, configure_log, setup_globals
 from hydra.types import HydraContext
 from omegaconf import DictConfig
 
-from infra.config import Mode
-from infra.metric import check_metric_possible
-from infra.settings import launcher_settings
-from infra.sweep import Sweep
+from infra.settings.load import launcher_settings
+from infra.settings.schema import Mode
+from infra.sweeps.jobs import Sweep
+from infra.sweeps.metric import check_metric_possible
 
 
 def launch(
@@ -30,9 +30,9 @@ def launch(
         settings, hydra_context, task_function, config, job_overrides, initial_job_idx, on_job_end
     )
     if settings.mode is Mode.local:
-        from infra.local_mode import launch_local as launch_mode
+        from infra.modes.local import launch_local as launch_mode
     elif settings.mode is Mode.package:
-        from infra.package_mode import launch_package as launch_mode
+        from infra.modes.package import launch_package as launch_mode
     else:
-        from infra.remote_mode import launch_remote as launch_mode
+        from infra.modes.remote import launch_remote as launch_mode
     return launch_mode(sweep)

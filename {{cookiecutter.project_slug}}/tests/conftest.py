@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from omegaconf import DictConfig, OmegaConf
 
-from infra.config import LauncherConfig
-from infra.settings import launcher_settings
+from infra.settings.load import launcher_settings
+from infra.settings.schema import LauncherConfig
 from support.flyteadmin import serving
 from support.tools import Tools
 

@@ -17,7 +17,7 @@ from flytekit.core.python_function_task import PythonFunctionTask
 
 from {{ cookiecutter.package_name }}.workflows.caching import CodeHash
 
-from infra.binding import bind_inputs
+from infra.workflow.binding import bind_inputs
 from support.project import (
     ROOT,
     WORKFLOW_NAMES,

@@ -19,7 +19,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from {{ cookiecutter.package_name }}.workflows.config_types import check_schema
 
-from infra.config import Mode
+from infra.settings.schema import Mode
 from support.literals import decoded
 from support.packages import read_package
 from support.project import (

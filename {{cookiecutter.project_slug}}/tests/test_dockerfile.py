@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from infra.shipping import BUILD_CONTEXT
+from infra.workflow.shipping import BUILD_CONTEXT
 from support.project import ROOT
 
 
@@ -22,8 +22,9 @@ def test_the_dockerfiles_default_base_image_has_the_projects_python():
 
 
 def test_the_build_context_is_what_the_dockerfile_copies():
-    """infra/shipping.py's BUILD_CONTEXT (which .dockerignore lets in, tests/infra/test_shipping.py)
-    is exactly what the Dockerfile copies from the context."""
+    """infra/workflow/shipping.py's BUILD_CONTEXT (which .dockerignore lets in,
+    tests/infra/workflow/test_shipping.py) is exactly what the Dockerfile copies from the
+    context."""
     copies = re.findall(r"^COPY (?!--from)(.+) \S+$", (ROOT / "Dockerfile").read_text(), re.M)
     sources = {source.rstrip("*/") for line in copies for source in line.split()}
     assert sources == {entry.rstrip("/") for entry in BUILD_CONTEXT}

@@ -1,4 +1,4 @@
-"""Executing registered launch plans and workflows with new inputs (infra/execute_command.py, ``make
+"""Executing registered launch plans and workflows with new inputs (infra/modes/execute.py, ``make
 execute``), against a stand-in flyteadmin that runs each execution's workflow in-process.
 
 Uses the example's extra-inputs workflow (its ``query`` input and its predictions): delete this
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from infra import execute_command
-from infra.binding import plain
-from infra.executions import Execution
+from infra.flyteadmin.executions import Execution
+from infra.modes import execute as execute_command
+from infra.workflow.binding import plain
 from support.flyteadmin import serving
 from support.literals import decoded
 from support.project import PACKAGE, ROOT, compose_config
@@ -58,7 +58,7 @@ def registered(tmp_path_factory):
 
 
 def execute(admin, *args: str, endpoint: bool = True) -> Execution:
-    """``python -m infra.execute_command --workflow <extra_inputs> args`` in this process."""
+    """``python -m infra.modes.execute --workflow <extra_inputs> args`` in this process."""
     flags = ["--endpoint", admin.endpoint] if endpoint else []
     return execute_command.main(["--workflow", MODULE, "--version", VERSION, *flags, *args])
 
@@ -167,7 +167,7 @@ def test_the_primary_configs_launcher_settings_are_the_ones_used(registered, tmp
 
 
 def test_the_command_line_explains_itself():
-    command = [sys.executable, "-m", "infra.execute_command"]
+    command = [sys.executable, "-m", "infra.modes.execute"]
     shown = subprocess.run([*command, "--help"], cwd=ROOT, capture_output=True, text=True)
     assert shown.returncode == 0
     assert "Without ``--launch-plan`` the workflow's own launch plan runs." in shown.stdout

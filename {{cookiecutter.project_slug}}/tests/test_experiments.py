@@ -7,7 +7,7 @@ import shlex
 import pytest
 from omegaconf import DictConfig, OmegaConf
 
-from infra.binding import bind_inputs
+from infra.workflow.binding import bind_inputs
 from support.project import (
     ADDED_CONFIGS,
     CONF_DIR,

@@ -14,8 +14,8 @@ import pytest
 from flytekit.core.workflow import WorkflowBase
 from omegaconf import OmegaConf
 
-from infra.binding import CONFIG_INPUT, bind_inputs, plain
-from infra.discovery import reachable
+from infra.workflow.binding import CONFIG_INPUT, bind_inputs, plain
+from infra.workflow.discovery import reachable
 from support.flyteadmin import FlyteAdmin, serving
 from support.project import ROOT, WORKFLOW_NAMES, WORKFLOWS_DIR, compose_config, workflow_of
 

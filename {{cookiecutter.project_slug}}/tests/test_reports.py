@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flytekit.deck import deck
 
-from infra.binding import bind_inputs
+from infra.workflow.binding import bind_inputs
 from support.job_returns import files
 from support.project import (
     WORKFLOW_MODULES,

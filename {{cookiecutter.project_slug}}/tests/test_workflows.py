@@ -3,7 +3,7 @@ same inputs as the launcher's binding rule does for ``python x.py -m``."""
 
 import pytest
 
-from infra.binding import bind_inputs, plain
+from infra.workflow.binding import bind_inputs, plain
 from support.project import (
     WORKFLOW_MODULES,
     WORKFLOW_NAMES,

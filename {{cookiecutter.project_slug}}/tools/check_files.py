@@ -19,14 +19,15 @@ from pathlib import Path
 
 import yaml
 
-from infra.secret_files import holds_private_key as holds_key
-
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10: pytest brings tomli, the same parser
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run by path (make lint, pre-commit): the project's infra/
+from infra.workflow.secret_files import holds_private_key as holds_key  # noqa: E402
+
 MAX_KB = 500  # check-added-large-files' default
 WHITESPACE = b" \t\x0b\x0c"
 Problem = tuple[int | None, str]  # (line number or None for the whole file, what is wrong)
@@ -88,8 +89,8 @@ def large_files(path: Path, data: bytes) -> list[Problem]:
 
 
 def private_key(path: Path, data: bytes) -> list[Problem]:
-    """No file holds a private key, whatever its name (infra/secret_files.py): .gitignore keeps
-    the secret names out of git, this the keys under other names."""
+    """No file holds a private key, whatever its name (infra/workflow/secret_files.py): .gitignore
+    keeps the secret names out of git, this the keys under other names."""
     return [(None, "holds a private key: keep it out of the project")] if holds_key(path) else []
 
 

@@ -14,8 +14,8 @@ from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext
 from omegaconf import DictConfig, OmegaConf
 
-from infra.config import LauncherConfig
 from infra.errors import LauncherError
+from infra.settings.schema import LauncherConfig
 
 ConfigStore.instance().store(
     group="hydra/launcher", name="flyte_schema", node=LauncherConfig, provider="infra"
@@ -35,7 +35,7 @@ class FlyteLauncher(Launcher):
     def setup(
         self, *, hydra_context: HydraContext, task_function: Callable, config: DictConfig
     ) -> None:
-        from infra.compositions import composed_once
+        from infra.sweeps.compositions import composed_once
 
         composed_once(hydra_context)  # the sweeper's check then composes each job for the launch
         self.hydra_context = hydra_context

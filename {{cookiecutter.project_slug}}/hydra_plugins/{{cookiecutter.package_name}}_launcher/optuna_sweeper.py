@@ -1,5 +1,5 @@
 """Hydra's entry point to the project's Optuna sweeper (``override /hydra/sweeper: optuna``); the
-logic lives in ``infra/search.py``.
+logic lives in ``infra/sweeps/search.py``.
 
 Hydra imports every module under ``hydra_plugins`` on every start-up, so this file imports only
 the light settings schema; Optuna loads when a search starts.
@@ -17,7 +17,7 @@ from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf
 
 from infra.errors import LauncherError
-from infra.search_settings import SearchConfig
+from infra.sweeps.search_settings import SearchConfig
 
 ConfigStore.instance().store(
     group="hydra/sweeper", name="optuna_schema", node=SearchConfig, provider="infra"
@@ -40,7 +40,7 @@ class OptunaSweeper(Sweeper):
         )
 
     def sweep(self, arguments: list[str]) -> None:
-        from infra.search import open_search, run_search
+        from infra.sweeps.search import open_search, run_search
 
         settings = OmegaConf.to_object(self.config.hydra.sweeper)
         try:

@@ -4,8 +4,8 @@ from collections.abc import Callable
 
 import pytest
 
-from infra.config import LauncherConfig
-from infra.settings import launcher_settings
+from infra.settings.load import launcher_settings
+from infra.settings.schema import LauncherConfig
 from support.fixture_project import compose_config
 
 

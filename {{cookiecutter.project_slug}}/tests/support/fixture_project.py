@@ -12,7 +12,7 @@ from flytekit.core.workflow import WorkflowBase
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
-from infra.discovery import main_workflow, reachable
+from infra.workflow.discovery import main_workflow, reachable
 from support.job_returns import local_sweep
 from support.scripts import run_workflow_script
 

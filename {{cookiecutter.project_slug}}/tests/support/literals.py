@@ -7,7 +7,7 @@ from flytekit.core.type_engine import TypeEngine
 from flytekit.models.literals import Literal
 from omegaconf import DictConfig
 
-from infra.binding import plain
+from infra.workflow.binding import plain
 
 
 def decoded(literal, python_type: type = DictConfig) -> Any:

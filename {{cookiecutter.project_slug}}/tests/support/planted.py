@@ -1,5 +1,5 @@
-"""Planted secrets for the shipping tests: every family of infra/secret_files.py's list in three
-cases, in every folder of a copy of the project (never the project itself), and ways to look
+"""Planted secrets for the shipping tests: every family of infra/workflow/secret_files.py's list in
+three cases, in every folder of a copy of the project (never the project itself), and ways to look
 for them in what a door ships."""
 
 import gzip
@@ -13,8 +13,8 @@ import tarfile
 import uuid
 from pathlib import Path
 
-from infra.secret_files import SECRET_FOLDERS, SECRET_NAMES
-from infra.shipping import WHEEL
+from infra.workflow.secret_files import SECRET_FOLDERS, SECRET_NAMES
+from infra.workflow.shipping import WHEEL
 from support.fixture_project import CONF_DIR, PACKAGE, SOURCE
 from support.scripts import ROOT
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from infra.config import ImageConfig, LauncherConfig
+from infra.settings.schema import ImageConfig, LauncherConfig
 
 REPO = "registry.example.com/team/forecast"
 LOCAL_REPO = "localhost:30000/forecast"

@@ -3,7 +3,7 @@
 Run it here with ``make run-extra`` or ``python <this file> [overrides]``, e.g.
 ``query="0.1 0.2" 'overrides=["model.degree=2"]'``; add ``-m`` to hand the run to the launcher.
 On a cluster, ``make execute`` runs a registered version with new inputs
-(see infra/execute_command.py).
+(see infra/modes/execute.py).
 Its config: ``conf/extra_inputs.yaml``, checked against ``ExtraInputsConfig`` (configs.py).
 """
 
