@@ -60,7 +60,7 @@ def test_workflows_run_and_cache_per_task(installed):
         "evaluate",
     ]
     assert executed_tasks(make(project, "run", home=home)) == []
-    changed = make(project, "run-multi", home=home, OVERRIDES="evaluate.min_r2=0.5")
+    changed = make(project, "run", home=home, OVERRIDES="evaluate.min_r2=0.5")
     assert executed_tasks(changed) == ["evaluate"]
     assert "fit_and_score: Scores(" in make(project, "run", home=home, WORKFLOW="single_task")
     extra = make(project, "run", home=home, WORKFLOW="extra_inputs", OVERRIDES='query="0.0 1.0"')

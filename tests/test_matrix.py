@@ -253,6 +253,8 @@ def python_is_needed(version: str) -> str:
 def make(target: str, project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """`make <target>` in the project; stdout and stderr as one text, in order."""
     command = [shutil.which("make") or "make", "--no-print-directory", target]
+    if target == "test-fast":  # one process: the template's own workers share the cores, and
+        command.append("PYTEST_ARGS=-n0")  # only then does pytest count the deselected tests
     return subprocess.run(
         command,
         cwd=project,

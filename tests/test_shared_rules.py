@@ -17,7 +17,7 @@ from support.baking import baked, run_cookiecutter
 from support.targets import make
 from support.template import TEMPLATE_DIR, pre_gen
 
-RULES_FILE = Path("infra", "rules.py")
+RULES_FILE = Path("infra", "settings", "rules.py")
 # answer -> the launcher setting it becomes, and that setting's value ({answer}, {slug}).
 SETTINGS = {
     "flyte_endpoint": ("hydra.launcher.connection.endpoint", "{answer}"),

@@ -160,6 +160,7 @@ EXPECTED_FILES = {
     "tests/infra/fixture_project/conf/hydra/sweeper/sampler/random.yaml",
     "tests/infra/fixture_project/conf/hydra/sweeper/sampler/tpe.yaml",
     "tests/infra/fixture_project/conf/mapped.yaml",
+    "tests/infra/fixture_project/conf/shared/defaults.yaml",
     "tests/infra/fixture_project/conf/size/large.yaml",
     "tests/infra/fixture_project/conf/size/small.yaml",
     "tests/infra/fixture_project/pyproject.toml",
@@ -217,6 +218,7 @@ EXAMPLE_FILES = {
     "polynomial": {
         "conf/data/cubic.yaml",
         "conf/data/linear.yaml",
+        "conf/debug/default.yaml",
         "conf/experiment/cubic_few_samples.yaml",
         "conf/experiment/linear_baseline.yaml",
         "conf/extra_inputs.yaml",

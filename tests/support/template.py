@@ -64,7 +64,7 @@ def bake_source() -> Path:
     files, so it is made once for every test process (xdist workers share it) and never stale.
     """
     names = template_files()
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(str(TEMPLATE_DIR).encode() + b"\0")  # two checkouts never share
     for name in names:
         digest.update(name.encode() + b"\0" + (TEMPLATE_DIR / name).read_bytes() + b"\0")
     target = Path(tempfile.gettempdir()) / f"template-source-{digest.hexdigest()[:16]}"

@@ -35,7 +35,7 @@ from infra.settings.rules import (
 from infra.settings.schema import LauncherConfig, Mode
 
 PREFIX = "hydra.launcher"
-PROJECT = Path(__file__).resolve().parents[1]  # infra/ is vendored at the project's top
+PROJECT = Path(__file__).resolve().parents[2]  # infra/ is vendored at the project's top
 REPOSITORY_NEEDED = "an image entry names the repository it is pushed to"
 TERMINAL_PHASES = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 NOTIFICATION_CHANNELS = ("email", "slack", "pagerduty")  # Flyte takes email addresses for each

@@ -45,6 +45,8 @@ def write_results(study: optuna.Study, sweep_dir: Path) -> dict[str, Any]:
     log.info(
         f"Search results: {sweep_dir / RESULTS_NAME}" + (f", {CHART_NAME}" if complete else "")
     )
+    if "best_params" in results:
+        log.info(f"Best parameters: {results['best_params']} (value {results['best_value']})")
     return results
 
 

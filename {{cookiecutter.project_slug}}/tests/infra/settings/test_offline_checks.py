@@ -10,7 +10,8 @@ from typing import NamedTuple
 import pytest
 
 from infra.workflow.binding import CONFIG_INPUT
-from support.fixture_project import ROOT, WORKFLOW_NAMES, compose_config, run_fixture, workflow_of
+from support.fixture_project import WORKFLOW_NAMES, compose_config, run_fixture, workflow_of
+from support.scripts import ROOT  # the project holding infra/, which package_dir must not be
 
 pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
 
