@@ -254,8 +254,8 @@ def run(ctx: Context) -> Section:
         "Ratio column is ours over basic there, and the wall time per job elsewhere (start-up "
         "included: Python, Hydra and flytekit imports, the primary config).",
         "Each job's config is composed once: the launcher takes the compositions Hydra's sweeper "
-        "made to check the batch (infra/sweeps/compositions.py). Hydra's basic launcher composes every "
-        "job a second time.",
+        "made to check the batch (infra/sweeps/compositions.py). Hydra's basic launcher composes "
+        "every job a second time.",
         f"Checked: local mode and the basic launcher ran every task of every job and computed the "
         f"same scores; for {min(sizes(ctx, 'package'))} to {max(sizes(ctx, 'package'))} jobs in "
         "package mode only the launch plans grow, one per job (plus the workflow's default "

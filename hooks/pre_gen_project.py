@@ -8,7 +8,8 @@ never gave, derived from another one (``package_name`` from ``project_name``), i
 learns which answer to change, or that this one can be given.
 
 The rules for Flyte ids, the endpoint, the registry and emails are the baked project's own
-(``infra/settings/rules.py``, loaded from the template): its launcher accepts exactly what this hook does.
+(``infra/settings/rules.py``, loaded from the template): its launcher accepts exactly what this
+hook does.
 Every question of cookiecutter.json has a rule in CHECKS (tests/test_questions.py checks it);
 the choices of a choice question are read from cookiecutter.json when the hook runs, so they are
 written in one place.

@@ -1,5 +1,6 @@
 """The baked project's image, for real: built with the project's own `make image` (the launcher's
-image step, infra/images/steps.py) and buildah, then a task run inside it the way a Flyte pod runs it.
+image step, infra/images/steps.py) and buildah, then a task run inside it the way a Flyte pod runs
+it.
 
 No Docker engine and no registry pull here, so:
 1. the base image is made from Debian packages (mmdebstrap: bookworm's python3 is 3.11, hence the

@@ -1,5 +1,6 @@
 """One rule for endpoints, registries and Flyte ids: the pre-gen hook and the baked project's
-launcher both use the project's ``infra/settings/rules.py``, so a value one accepts the other accepts.
+launcher both use the project's ``infra/settings/rules.py``, so a value one accepts the other
+accepts.
 
 Both ways, as users meet them: each value of the table is answered to cookiecutter (the hook
 refuses it or the bake succeeds) and set in the installed bake's launcher settings (its settings
