@@ -50,7 +50,7 @@ def passed(output: str) -> int:
 def run(ctx: Context) -> Section:
     section = Section("suites", TITLE, ABOUT)
     project = ctx.project()
-    rounds = 1 if ctx.smoke else 2
+    rounds = 1 if ctx.smoke or ctx.repeats == 1 else 2
     targets = ["test-fast"] if ctx.smoke else ["test-fast", "test"]
     for target in targets:
         ctx.log(f"test suites: make {target}, {rounds} round(s) per variant")
