@@ -6,7 +6,7 @@ import pytest
 from support.project import WORKFLOW_NAMES, WRONG, compose_config, typed_leaves
 from support.scripts import run_workflow_script
 
-pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+pytestmark = pytest.mark.slow  # each test runs workflow files end to end, launcher included
 
 NAME = WORKFLOW_NAMES[0]
 KEY = typed_leaves(compose_config(NAME))[0][0]

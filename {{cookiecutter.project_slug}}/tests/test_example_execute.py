@@ -21,7 +21,7 @@ from support.literals import decoded
 from support.project import PACKAGE, ROOT, compose_config
 from support.scripts import run_workflow_script
 
-pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+pytestmark = pytest.mark.slow  # each test runs the project's workflows and commands end to end
 
 MODULE = f"{PACKAGE}.workflows.extra_inputs"
 SMALL_DATA = ["data.n_samples=80"]

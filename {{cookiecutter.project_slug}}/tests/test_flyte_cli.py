@@ -19,7 +19,7 @@ from infra.workflow.discovery import reachable
 from support.flyteadmin import FlyteAdmin, serving
 from support.project import ROOT, WORKFLOW_NAMES, WORKFLOWS_DIR, compose_config, workflow_of
 
-pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+pytestmark = pytest.mark.slow  # each test runs pyflyte or make in new processes, as you do
 
 BIN = Path(sys.executable).parent
 VERSION = "cli-1"

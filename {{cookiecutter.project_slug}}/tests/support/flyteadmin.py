@@ -425,7 +425,8 @@ def serving(
     sink = ThreadingHTTPServer(("127.0.0.1", 0), UploadSink)
     admin = FlyteAdmin(f"http://127.0.0.1:{sink.server_port}", run_workflows, progress, faults)
     sink.admin = admin
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    # a short poll: stopping waits for it
+    threading.Thread(target=sink.serve_forever, args=(0.05,), daemon=True).start()
     server = grpc.server(ThreadPoolExecutor(max_workers=4))
     admin_pb2_grpc.add_AdminServiceServicer_to_server(admin, server)
     dataproxy_pb2_grpc.add_DataProxyServiceServicer_to_server(admin, server)

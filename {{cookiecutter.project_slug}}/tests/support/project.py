@@ -102,18 +102,33 @@ def hydra_job(name: str, overrides=(), *, output_dir: Path) -> Iterator[DictConf
 def groups_of(name: str) -> dict[str, list[str]]:
     """The config groups the primary config ``name`` selects, each with all its options (not
     ``shared``, whose one option adds to the config's top level rather than a node of its own)."""
+    return {group: list(options) for group, options in _groups_of(name)}
+
+
+@functools.cache  # test modules ask while they are collected: compose each config once
+def _groups_of(name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     config = compose_config(name, hydra=True)
-    return {
-        group: sorted(path.stem for path in (CONF_DIR / group).glob("*.yaml"))
+    return tuple(
+        (group, tuple(sorted(path.stem for path in (CONF_DIR / group).glob("*.yaml"))))
         for group in config.hydra.runtime.choices
         if group in config and (CONF_DIR / group).is_dir()
-    }
+    )
+
+
+@functools.cache
+def _top_level_keys(name: str) -> frozenset[str]:
+    return frozenset(compose_config(name))
 
 
 def applies_to(group: str, option: str) -> list[str]:
     """The workflows the config ``conf/<group>/<option>.yaml`` (``# @package _global_``) is
     meant for: those whose primary config selects every group it overrides and has every
     top-level key it sets (besides ``hydra``)."""
+    return list(_applies_to(group, option))
+
+
+@functools.cache
+def _applies_to(group: str, option: str) -> tuple[str, ...]:
     added = OmegaConf.load(CONF_DIR / group / f"{option}.yaml")
     overridden = {
         key.removeprefix("override /")
@@ -121,11 +136,11 @@ def applies_to(group: str, option: str) -> list[str]:
         for key in (entry if isinstance(entry, DictConfig) else {})
     }
     keys = set(added) - {"defaults", "hydra"}
-    return [
+    return tuple(
         name
         for name in PRIMARY_CONFIGS
-        if overridden <= set(groups_of(name)) and keys <= set(compose_config(name))
-    ]
+        if overridden <= set(groups_of(name)) and keys <= _top_level_keys(name)
+    )
 
 
 def group_sweep(name: str) -> list[str]:

@@ -15,7 +15,7 @@ import pytest
 from support.fixture_project import run_fixture, tasks_of
 from support.flyteadmin import Faults, serving
 
-pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+pytestmark = pytest.mark.slow  # each test runs workflow files end to end, launcher included
 
 # The workflow with the most tasks: a registration that can stop between two of them.
 NAME = "cached"  # the fixture workflow of plain cached tasks, which all run

@@ -73,7 +73,7 @@ def registry(tags, token=None, realm=None):
     attributes = {"tags": set(tags), "token": token, "realm": realm, "authorizations": []}
     handler = type("Handler", (Registry,), attributes)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"127.0.0.1:{server.server_port}", handler

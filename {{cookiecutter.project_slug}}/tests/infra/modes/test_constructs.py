@@ -56,7 +56,7 @@ def option(job: dict) -> str:
     return chosen
 
 
-pytestmark = pytest.mark.slow  # each test runs the fixture's workflow files in new processes
+pytestmark = pytest.mark.slow  # each test runs the fixture's workflow files end to end
 
 
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)

@@ -21,7 +21,7 @@ from support.fixture_project import (
 )
 from support.job_returns import files, shown
 
-pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+pytestmark = pytest.mark.slow  # each test runs workflow files end to end, launcher included
 
 
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)

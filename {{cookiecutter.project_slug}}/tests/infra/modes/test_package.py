@@ -13,7 +13,6 @@ import re
 import subprocess
 import sys
 import tarfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -34,7 +33,7 @@ from support.fixture_project import (
 from support.literals import decoded
 from support.packages import read_package
 
-pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+pytestmark = pytest.mark.slow  # each test runs workflow files end to end, launcher included
 
 VERSION = "pkg-1"
 # The placeholder flytectl fills in, spelled so that cookiecutter's Jinja leaves it alone.
@@ -64,12 +63,9 @@ def package(root: Path, name: str, *overrides: str) -> tuple[dict, dict]:
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory):
-    """Each workflow packaged once, with a sweep over its first config group, in parallel."""
+    """Each workflow packaged once, with a sweep over its first config group."""
     root = tmp_path_factory.mktemp("packages")
-    sweeps = {name: group_sweep(name) for name in WORKFLOW_NAMES}  # Hydra composes one at a time
-    with ThreadPoolExecutor(4) as pool:
-        built = pool.map(lambda name: package(root, name, *sweeps[name]), WORKFLOW_NAMES)
-        return dict(zip(WORKFLOW_NAMES, built, strict=True))
+    return {name: package(root, name, *group_sweep(name)) for name in WORKFLOW_NAMES}
 
 
 @pytest.fixture(scope="module")

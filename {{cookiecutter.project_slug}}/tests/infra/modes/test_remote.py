@@ -24,7 +24,7 @@ from support.flyteadmin import FlyteAdmin, key, serving
 from support.literals import decoded
 from support.ports import free_port
 
-pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+pytestmark = pytest.mark.slow  # each test runs workflow files end to end, launcher included
 
 # The sweep below runs the workflow with the most tasks, over every option of its first group.
 NAME = "cached"  # the fixture workflow of plain cached tasks, which all run

@@ -13,7 +13,7 @@ from infra.workflow.binding import CONFIG_INPUT
 from support.fixture_project import WORKFLOW_NAMES, compose_config, run_fixture, workflow_of
 from support.scripts import ROOT  # the project holding infra/, which package_dir must not be
 
-pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+pytestmark = pytest.mark.slow  # each test runs workflow files end to end, launcher included
 
 NAME = WORKFLOW_NAMES[0]
 MODES = ("package", "remote")

@@ -2,6 +2,7 @@
 trial a sweep job whose ``optimized_metric`` the sweeper gets as a float, locally and on a
 (stand-in) cluster with ``wait``; the best parameters in Hydra's optimization_results.yaml."""
 
+import functools
 import json
 
 import pytest
@@ -27,6 +28,7 @@ def search_config(search: str, name: str):
     return compose_config(name, [f"hparams_search={search}"], hydra=True)
 
 
+@functools.cache  # asked while the module is collected, and by tests
 def metric_of(search: str, name: str) -> Metric | None:
     """The search's metric among the workflow's outputs; None if the workflow has no such."""
     try:

@@ -18,7 +18,7 @@ from support.fixture_project import (
     workflow_of,
 )
 
-pytestmark = pytest.mark.slow  # each test runs the project's commands in new processes
+pytestmark = pytest.mark.slow  # each test runs workflow files end to end, launcher included
 
 # The workflow with the most tasks, swept over every option of its first group.
 NAME = "cached"  # the fixture workflow of plain cached tasks, which all run
