@@ -52,7 +52,9 @@ def test_a_direct_run_and_a_launcher_run_share_cache_entries(name, tmp_path):
     run_workflow_script(name, cwd=tmp_path, home=tmp_path)
     entries = len(diskcache.Cache(cache))
     assert (entries > 0) == any(task.metadata.cache for task in tasks_of(name))
-    run_workflow_script(name, "-m", "hydra.launcher.mode=local", cwd=tmp_path, home=tmp_path)
+    # a new process: the cache key must not depend on anything of the first run's process
+    launcher = ("-m", "hydra.launcher.mode=local")
+    run_workflow_script(name, *launcher, cwd=tmp_path, home=tmp_path, process=True)
     assert len(diskcache.Cache(cache)) == entries, "the launcher's run made entries of its own"
 
 

@@ -43,6 +43,7 @@ def launch(endpoint: str, *overrides: str, tmp_path, succeed: bool = False) -> t
         cwd=tmp_path,
         succeed=succeed,
         timeout=KILLED_AFTER,
+        process=True,  # the bound is the user's wait for the whole command
     )
     return output, time.monotonic() - started
 

@@ -44,7 +44,7 @@ FAST = WORKFLOW_NAMES[0]  # also packaged with fast registration
 DRY_RUN_LINE = re.compile(r"(Task|Workflow|Launch Plan): (\S+)\s+\(Dry\s+run\s+Mode\)")
 
 
-def package(root: Path, name: str, *overrides: str) -> tuple[dict, dict]:
+def package(root: Path, name: str, *overrides: str, process: bool = False) -> tuple[dict, dict]:
     """``python <name>.py -m hydra.launcher.mode=package overrides``: (entities, manifest)."""
     folder = root / name / hashlib.sha256(repr(overrides).encode()).hexdigest()[:8]
     run_fixture(
@@ -56,6 +56,7 @@ def package(root: Path, name: str, *overrides: str) -> tuple[dict, dict]:
         f"hydra.sweep.dir={folder / 'sweep'}",
         *overrides,
         cwd=root,
+        process=process,
     )
     manifest = json.loads((folder / f"{name}-{VERSION}.json").read_text())
     return read_package(folder / manifest["package"]), manifest
@@ -157,7 +158,7 @@ def test_the_same_inputs_give_the_same_launch_plan_names(packages, tmp_path):
     name = WORKFLOW_NAMES[0]
     _, manifest = packages[name]
     first = manifest["launch_plans"][0]
-    _, again = package(tmp_path, name, *first["overrides"])
+    _, again = package(tmp_path, name, *first["overrides"], process=True)  # nothing shared
     assert again["launch_plans"][0]["name"] == first["name"]
 
 

@@ -35,7 +35,9 @@ JOBS = [[f"{SWEEP[0].partition('=')[0]}={option}"] for option in SWEEP[0].split(
 VERSION = "remote-1"
 
 
-def launch(admin, workflow: str, *overrides: str, tmp_path, succeed: bool = True) -> str:
+def launch(
+    admin, workflow: str, *overrides: str, tmp_path, succeed: bool = True, process: bool = False
+) -> str:
     """``python <workflow>.py -m`` in remote mode against ``admin``, images taken as pushed."""
     return run_fixture(
         workflow,
@@ -49,6 +51,7 @@ def launch(admin, workflow: str, *overrides: str, tmp_path, succeed: bool = True
         *overrides,
         cwd=tmp_path,
         succeed=succeed,
+        process=process,
     )
 
 
@@ -58,7 +61,8 @@ def job_returns(tmp_path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory):
-    """A two-job sweep with a schedule and notifications, launched twice on one stand-in."""
+    """A two-job sweep with a schedule and notifications, launched twice on one stand-in, the
+    second time in a new process: what it registers again must be the same to the byte."""
     tmp_path = tmp_path_factory.mktemp("sweep")
     overrides = [
         *SWEEP,
@@ -70,7 +74,7 @@ def sweep(tmp_path_factory):
     with serving() as admin:
         first = launch(admin, NAME, *overrides, tmp_path=tmp_path)
         first_requests = list(admin.requests)
-        second = launch(admin, NAME, *overrides, tmp_path=tmp_path)
+        second = launch(admin, NAME, *overrides, tmp_path=tmp_path, process=True)
         yield Sweep(admin, first_requests, [first, second], job_returns(tmp_path))
 
 
