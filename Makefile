@@ -41,7 +41,7 @@ demo: venv ## Bake a project with the default answers, install it, run its workf
 	@echo "Sweep outputs: $(DEMO)/multirun (one folder per sweep job)"
 
 test: venv ## Run all template tests (bakes projects, runs their tests, builds an image)
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 test-fast: venv ## Run the quick template tests (no project installs, no image builds)
 	$(BIN)/python -m pytest -n auto -m "not slow and not image" $(PYTEST_ARGS)

@@ -33,6 +33,30 @@ def pytest_configure(config: pytest.Config) -> None:
     config.option.template = str(bake_source())
 
 
+# The modules that take longest, longest first (minutes each on 2 cores: they install bakes and
+# run their suites, or build an image). `make test` hands out whole files to pytest-xdist's
+# workers in collection order (`--dist loadfile --no-loadscope-reorder`: a module's bake or
+# image is made once), so these start first and the many short modules fill in the end.
+LONGEST_FIRST = [
+    "test_real_pipeline.py",
+    "test_launcher_fixtures.py",
+    "test_start_your_own.py",
+    "test_recipes.py",
+    "test_image.py",
+    "test_baked_project.py",
+    "test_fuzz_answers.py",
+    "test_matrix.py",
+    "test_benchmarks.py",
+    "test_shared_rules.py",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the modules of LONGEST_FIRST first, in its order; the others keep theirs."""
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Under pytest-xdist, hand this worker's fuzz counts to the controller."""
     workeroutput = getattr(session.config, "workeroutput", None)

@@ -1,5 +1,5 @@
 """Slow: a user's own pipeline replaces the example in a fresh bake, and the project's own
-`make lint test` passes with nothing in its `tests/` or `infra/` edited.
+`make lint` and tests pass with nothing in its `tests/` or `infra/` edited.
 
 The pipelines are test data in `tests/pipelines/` (`support/pipelines.py` puts them in), written
 the way the generated README tells a user to write one:
@@ -33,10 +33,10 @@ pytestmark = pytest.mark.slow
 # bake, `corpus` the polynomial example, each removed as the generated README says.
 DEPENDENCIES = {"churn": "pandas scikit-learn pyarrow", "corpus": ""}
 EXAMPLE = {"churn": "none", "corpus": "polynomial"}
-# The launcher's tests (tests/infra) run on a fixture project of their own, never on src/ or
-# conf/ (test_launcher_fixtures.py runs them with both deleted); the full suite runs for churn,
-# the project's own tests for corpus.
-PYTEST_ARGS = {"churn": "-v", "corpus": "-v --ignore=tests/infra"}
+# The project's own tests, the ones that follow src/ and conf/: the launcher's tests (tests/infra)
+# run on a fixture project of their own, never on src/ or conf/ (test_launcher_fixtures.py runs
+# them with both deleted), so a pipeline cannot change what they do.
+PYTEST_ARGS = "-v --ignore=tests/infra"
 
 
 def git(project: Path, *arguments: str) -> str:
@@ -66,7 +66,7 @@ def test_the_projects_tests_pass_for_a_pipeline_of_its_own(
     git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", f"the {pipeline} pipeline")
-    output = make(project, "lint", "test", home=home, PYTEST_ARGS=PYTEST_ARGS[pipeline])
+    output = make(project, "lint", "test", home=home, PYTEST_ARGS=PYTEST_ARGS)
     # the generic tests ran on the pipeline's workflow
     for test in ("test_workflows.py::test_main_runs", "test_caching.py::test_a_second_run"):
         case = rf"{test}\S*\[{pipeline}\]"  # pytest-xdist prints PASSED first

@@ -1,5 +1,6 @@
 """Slow: the generated README's recipes, performed on a fresh bake exactly as written, then the
-project's own `make lint test`, every workflow, a sweep and package mode.
+project's own `make lint` and tests (the launcher's run on their own fixture project, see
+test_launcher_fixtures.py), every workflow, a sweep and package mode.
 
 Each edit below is checked to be the README's own text first, so the recipes and this test cannot
 drift apart. Nothing under `infra/` or `tests/` of the project is touched.
