@@ -13,6 +13,7 @@ import pytest
 from hypothesis import settings
 
 from support.fuzz_outcomes import FUZZ_OUTCOMES, summary_lines
+from support.schedule import start_rank
 from support.template import TEMPLATE_DIR, bake_source
 
 # No per-example deadline: bakes and renderings are slow on a busy 2-core CI machine, and a timing
@@ -33,28 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.option.template = str(bake_source())
 
 
-# The modules that take longest, longest first (minutes each on 2 cores: they install bakes and
-# run their suites, or build an image). `make test` hands out whole files to pytest-xdist's
-# workers in collection order (`--dist loadfile --no-loadscope-reorder`: a module's bake or
-# image is made once), so these start first and the many short modules fill in the end.
-LONGEST_FIRST = [
-    "test_real_pipeline.py",
-    "test_launcher_fixtures.py",
-    "test_start_your_own.py",
-    "test_recipes.py",
-    "test_image.py",
-    "test_baked_project.py",
-    "test_fuzz_answers.py",
-    "test_matrix.py",
-    "test_benchmarks.py",
-    "test_shared_rules.py",
-]
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the modules of LONGEST_FIRST first, in its order; the others keep theirs."""
-    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+    """The longest modules first (support/schedule.py)."""
+    items.sort(key=lambda item: start_rank(item.path.name))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

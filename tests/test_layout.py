@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from support.schedule import LONGEST_FIRST
+
 TESTS = Path(__file__).resolve().parent
 TEST_MODULES = sorted(TESTS.glob("test_*.py"))
 SUPPORT_MODULES = sorted((TESTS / "support").glob("*.py"))
@@ -32,3 +34,7 @@ def forbidden_modules() -> set[str]:
 @pytest.mark.parametrize("path", TEST_MODULES + SUPPORT_MODULES, ids=lambda path: path.name)
 def test_imports_no_test_module_and_not_conftest(path):
     assert imported_modules(path) & forbidden_modules() == set()
+
+
+def test_the_modules_started_first_exist():
+    assert sorted(set(LONGEST_FIRST) - {path.name for path in TEST_MODULES}) == []

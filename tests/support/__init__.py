@@ -11,4 +11,5 @@ from another test module: conftest.py holds the fixtures and pytest hooks only. 
 - ``docs``: the table of questions in docs/options.md, as data.
 - ``git``: a git identity and config for commits made by tests.
 - ``fuzz_outcomes``: the property-based bakes' counts, reported at the end of the session.
+- ``schedule``: which test modules ``make test`` starts first (the longest).
 """
