@@ -43,9 +43,17 @@ def rows(markdown: str, title: str) -> list[list[str]]:
     return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines[2:]]
 
 
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory) -> tuple[str, str]:
+    """One smoke run of the benchmarks that need no image (one work project for them all)."""
+    return run_bench(
+        tmp_path_factory.mktemp("bench"), "--only", "shim,overhead,cache,packaging,sweep"
+    )
+
+
 @pytest.mark.slow
-def test_smoke_run_writes_the_table_and_the_docs_page(tmp_path):
-    table, markdown = run_bench(tmp_path, "--only", "shim")
+def test_smoke_run_writes_the_table_and_the_docs_page(smoke_run):
+    table, markdown = smoke_run
     for title in TITLES:
         assert title in table
         assert f". {title}\n" in markdown
@@ -65,8 +73,8 @@ def test_smoke_run_writes_the_table_and_the_docs_page(tmp_path):
 
 
 @pytest.mark.slow
-def test_smoke_run_of_the_workflow_benchmarks(tmp_path):
-    _, markdown = run_bench(tmp_path, "--only", "overhead,cache,packaging,sweep")
+def test_smoke_run_of_the_workflow_benchmarks(smoke_run):
+    _, markdown = smoke_run
     assert [row[0] for row in rows(markdown, "Run overhead")] == ["template", "bare", "pyflyte run"]
     cache = {row[0]: row[3] for row in rows(markdown, "Cache reuse")}
     assert cache["warm re-run"] == "tasks executed: 0 (none)"
