@@ -1,6 +1,7 @@
 """8. Test suites: the baked project's ``make test-fast`` and ``make test`` as shipped (on every
-core, with pytest-xdist) against the same tests on one core, and optionally the template's own
-``.ci/run`` suite.
+core, with pytest-xdist) against the same tests on one core, ``make test`` also against the same
+tests with every workflow run in a new process (``TEST_WORKFLOWS_IN_NEW_PROCESSES=1``, as they
+ran before they ran in the test's process), and optionally the template's own ``.ci/run`` suite.
 
 Each variant runs in the work project with a private HOME, alternately; the pass counts of the two
 variants must be equal (the same tests ran). The template's suite takes about a quarter of an hour:
@@ -31,8 +32,10 @@ TITLE = "Test suites"
 GOALS = {"test-fast": 30.0, "test": 150.0, "template": 900.0}  # seconds, on 2 cores
 ABOUT = (
     "The baked project's `make test-fast` and `make test` as shipped (pytest-xdist, `-n auto`) "
-    "and with `PYTEST_ARGS=-n0` (the same tests on one core), alternately, in the installed "
-    "work project with a private HOME. Goals on 2 cores: `make test-fast` within "
+    "and with `PYTEST_ARGS=-n0` (the same tests on one core), and `make test` with "
+    "`TEST_WORKFLOWS_IN_NEW_PROCESSES=1` (each workflow run in a new Python process rather than "
+    "the test's own), alternately, in the installed work project with a private HOME. Goals on "
+    "2 cores: `make test-fast` within "
     f"{GOALS['test-fast']:.0f} s, `make test` within {GOALS['test']:.0f} s; the template's "
     f"`make test` (what `.ci/run` runs) within {GOALS['template']:.0f} s "
     "(timed only with `BENCH_TEMPLATE_SUITE=1`)."
@@ -56,16 +59,23 @@ def run(ctx: Context) -> Section:
         ctx.log(f"test suites: make {target}, {rounds} round(s) per variant")
         home = ctx.home(f"suites-{target}")
 
-        def variant(serial: bool, target: str = target, home=home):
+        def variant(serial: bool, new_processes: bool = False, target: str = target, home=home):
             extra = ["PYTEST_ARGS=-n0"] if serial else []
             command = ["make", "--no-print-directory", "-C", project.root, target, *extra]
-            return lambda _round: run_timed(
-                command, cwd=project.root, env=workflow_env(home), timeout=3600
-            )
+            env = workflow_env(home)
+            if new_processes:
+                env["TEST_WORKFLOWS_IN_NEW_PROCESSES"] = "1"
+            return lambda _round: run_timed(command, cwd=project.root, env=env, timeout=3600)
 
-        samples = interleaved(rounds, {"all cores": variant(False), "one core": variant(True)})
+        variants = {"all cores": variant(False), "one core": variant(True)}
+        if target == "test":
+            variants["new processes"] = variant(False, new_processes=True)
+        samples = interleaved(rounds, variants)
         counts = {name: {passed(s.output) for s in runs} for name, runs in samples.items()}
-        if counts["all cores"] != counts["one core"] or len(counts["all cores"]) != 1:
+        if (
+            len({frozenset(found) for found in counts.values()}) != 1
+            or len(counts["all cores"]) != 1
+        ):
             raise CheckFailed(f"make {target}: different pass counts {counts}")
         fast = median(s.wall for s in samples["all cores"])
         slow = median(s.wall for s in samples["one core"])
@@ -80,6 +90,17 @@ def run(ctx: Context) -> Section:
             ),
             Row(f"make {target}, one core (-n0)", seconds(slow), "", "the same tests"),
         ]
+        if "new processes" in samples:
+            spawned = median(s.wall for s in samples["new processes"])
+            section.rows.append(
+                Row(
+                    f"make {target}, all cores, each workflow run in a new process",
+                    seconds(spawned),
+                    ratio(spawned, fast, "shipped"),
+                    "TEST_WORKFLOWS_IN_NEW_PROCESSES=1: as the suite ran before its workflow runs "
+                    "moved into the test's process",
+                )
+            )
     if os.environ.get("BENCH_TEMPLATE_SUITE") == "1" and not ctx.smoke:
         section.rows.append(template_suite(ctx))
     else:

@@ -44,7 +44,7 @@ def rows(markdown: str, title: str) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def smoke_run(tmp_path_factory) -> tuple[str, str]:
+def smoke_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """One smoke run of the benchmarks that need no image (one work project for them all)."""
     return run_bench(
         tmp_path_factory.mktemp("bench"), "--only", "shim,overhead,cache,packaging,sweep"

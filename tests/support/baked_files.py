@@ -202,6 +202,7 @@ EXPECTED_FILES = {
     "tests/infra/images/test_registry.py",
     "tests/infra/modes/test_remote.py",
     "tests/test_reports.py",
+    "tests/test_scripts.py",
     "tests/infra/sweeps/test_search.py",
     "tests/infra/workflow/test_shipping.py",
     "tests/infra/test_structure.py",

@@ -2,6 +2,7 @@
 and a local sweep run with it."""
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,9 @@ from support.scripts import run_workflow_script
 
 
 class RecordJobReturns(Callback):
-    """Appends ``{"overrides", "status", "value", "files"}`` per finished job to ``path``: the
-    value as ``shown``, and whether each file the value holds exists."""
+    """Appends ``{"overrides", "status", "value", "files", "pid"}`` per finished job to ``path``:
+    the value as ``shown``, whether each file the value holds exists, and the id of the process
+    that ran the job."""
 
     def __init__(self, path: str) -> None:
         self.path = Path(path)
@@ -26,6 +28,7 @@ class RecordJobReturns(Callback):
             "status": job_return.status.name,
             "value": shown(value),
             "files": {Path(file.path).name: Path(file.path).is_file() for file in files(value)},
+            "pid": os.getpid(),
         }
         with self.path.open("a") as stream:
             stream.write(json.dumps(record) + "\n")

@@ -4,7 +4,8 @@ By default the file runs in the test's own process (as ``__main__``, with the sa
 folder, environment and Flyte cache folder a new process would have): a new process spends most
 of its time importing flytekit again. ``process=True`` starts a real one, for a test whose subject
 is the process itself: signals, two runs at once, or source files edited between runs (this
-process has imported them already).
+process has imported them already). ``TEST_WORKFLOWS_IN_NEW_PROCESSES=1 make test`` runs every
+one in a new process, to rule the shared process out when a test fails.
 """
 
 import logging
@@ -56,7 +57,7 @@ def run_workflow_script(
     env["PYTHONPATH"] = os.pathsep.join(map(str, [ROOT / "tests", *pythonpath]))
     if path is not None:
         env["PATH"] = path
-    if process:
+    if process or os.environ.get("TEST_WORKFLOWS_IN_NEW_PROCESSES") == "1":
         returncode, output = run_in_new_process(script, args, cwd, env, timeout)
     else:
         returncode, output = run_in_this_process(script, args, cwd, env, pythonpath)
