@@ -13,6 +13,7 @@ pytestmark = pytest.mark.slow  # runs workflow files end to end, once in new pro
 
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)
 def test_a_run_in_this_process_gives_what_a_new_process_gives(name, tmp_path, monkeypatch):
+    monkeypatch.delenv("TEST_WORKFLOWS_IN_NEW_PROCESSES", raising=False)
     (tmp_path / "here").mkdir()
     (tmp_path / "new").mkdir()
     here = fixture_sweep(name, *group_sweep(name), tmp_path=tmp_path / "here")

@@ -3,6 +3,7 @@ construct, and its configs. The launcher's tests use it, never the project's src
 user may rewrite those freely."""
 
 import importlib
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -65,6 +66,28 @@ def run_fixture(workflow: str, *args: str, **options) -> str:
     return run_workflow_script(
         workflow, *args, workflows_dir=WORKFLOWS_DIR, pythonpath=[SOURCE], **options
     )
+
+
+def package_fixture(name: str, *overrides: str, tmp_path, version: str, **options) -> str:
+    """``python <fixture workflow>.py -m hydra.launcher.mode=package overrides`` at ``version``,
+    in ``tmp_path``: the package and its manifest in ``dist/``, the sweep in ``sweep/``. Its
+    output; ``options`` as ``run_fixture`` takes them."""
+    return run_fixture(
+        name,
+        "-m",
+        "hydra.launcher.mode=package",
+        f"hydra.launcher.version={version}",
+        f"hydra.launcher.package_dir={tmp_path / 'dist'}",
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        *overrides,
+        cwd=tmp_path,
+        **options,
+    )
+
+
+def fixture_package_manifest(name: str, tmp_path, version: str) -> dict:
+    """The manifest ``package_fixture`` wrote for ``name`` at ``version``."""
+    return json.loads((tmp_path / "dist" / f"{name}-{version}.json").read_text())
 
 
 def fixture_sweep(name: str, *overrides: str, tmp_path, options: tuple[str, ...] = ()) -> list:

@@ -4,7 +4,6 @@ through every mode: a local sweep, package mode and the stand-in flyteadmin runn
 registered; and ``hydra.launcher.tasks`` reaching a mapped task, a task in a conditional branch,
 or refusing a task that a ``@dynamic`` launches with where to set it instead."""
 
-import json
 import re
 
 import pytest
@@ -15,8 +14,10 @@ from infra.settings.tasks import task_settings
 from infra.workflow.discovery import run_task
 from support.fixture_project import (
     WORKFLOW_NAMES,
+    fixture_package_manifest,
     fixture_sweep,
     group_sweep,
+    package_fixture,
     run_fixture,
     workflow_of,
 )
@@ -70,17 +71,8 @@ def test_a_local_sweep_runs_each_construct_to_its_result(name, tmp_path):
 
 @pytest.mark.parametrize("name", WORKFLOW_NAMES)
 def test_the_package_holds_every_task_the_construct_registers(name, tmp_path):
-    run_fixture(
-        name,
-        "-m",
-        "hydra.launcher.mode=package",
-        f"hydra.launcher.version={VERSION}",
-        f"hydra.launcher.package_dir={tmp_path / 'dist'}",
-        f"hydra.sweep.dir={tmp_path / 'sweep'}",
-        *group_sweep(name),
-        cwd=tmp_path,
-    )
-    manifest = json.loads((tmp_path / "dist" / f"{name}-{VERSION}.json").read_text())
+    package_fixture(name, *group_sweep(name), tmp_path=tmp_path, version=VERSION)
+    manifest = fixture_package_manifest(name, tmp_path, VERSION)
     tasks = read_package(tmp_path / "dist" / manifest["package"])["1"]
     assert {function_name(spec.template.id.name) for spec in tasks} == REGISTERED[name]
     assert len(manifest["launch_plans"]) == 2
@@ -115,17 +107,9 @@ def test_the_stand_in_registers_and_runs_each_construct(name, tmp_path):
 )
 def test_task_settings_reach_a_mapped_task_and_a_task_in_a_branch(name, key, tmp_path):
     settings = ["limits.memory=3Gi", "requests.cpu=1", "retries=4"]
-    run_fixture(
-        name,
-        "-m",
-        "hydra.launcher.mode=package",
-        f"hydra.launcher.version={VERSION}",
-        f"hydra.launcher.package_dir={tmp_path / 'dist'}",
-        f"hydra.sweep.dir={tmp_path / 'sweep'}",
-        *[f"++hydra.launcher.tasks.{key}.{setting}" for setting in settings],
-        cwd=tmp_path,
-    )
-    manifest = json.loads((tmp_path / "dist" / f"{name}-{VERSION}.json").read_text())
+    overrides = [f"++hydra.launcher.tasks.{key}.{setting}" for setting in settings]
+    package_fixture(name, *overrides, tmp_path=tmp_path, version=VERSION)
+    manifest = fixture_package_manifest(name, tmp_path, VERSION)
     ((task, values),) = [
         (task, values)
         for task, values in manifest["tasks"].items()

@@ -8,7 +8,6 @@ package); ``pyflyte register --dry-run`` of the workflow file, offline, must agr
 
 import hashlib
 import io
-import json
 import re
 import subprocess
 import sys
@@ -25,8 +24,9 @@ from support.fixture_project import (
     WORKFLOW_NAMES,
     WORKFLOWS_DIR,
     compose_config,
+    fixture_package_manifest,
     group_sweep,
-    run_fixture,
+    package_fixture,
     tasks_of,
     workflow_of,
 )
@@ -47,19 +47,10 @@ DRY_RUN_LINE = re.compile(r"(Task|Workflow|Launch Plan): (\S+)\s+\(Dry\s+run\s+M
 def package(root: Path, name: str, *overrides: str, process: bool = False) -> tuple[dict, dict]:
     """``python <name>.py -m hydra.launcher.mode=package overrides``: (entities, manifest)."""
     folder = root / name / hashlib.sha256(repr(overrides).encode()).hexdigest()[:8]
-    run_fixture(
-        name,
-        "-m",
-        "hydra.launcher.mode=package",
-        f"hydra.launcher.version={VERSION}",
-        f"hydra.launcher.package_dir={folder}",
-        f"hydra.sweep.dir={folder / 'sweep'}",
-        *overrides,
-        cwd=root,
-        process=process,
-    )
-    manifest = json.loads((folder / f"{name}-{VERSION}.json").read_text())
-    return read_package(folder / manifest["package"]), manifest
+    folder.mkdir(parents=True)
+    package_fixture(name, *overrides, tmp_path=folder, version=VERSION, process=process)
+    manifest = fixture_package_manifest(name, folder, VERSION)
+    return read_package(folder / "dist" / manifest["package"]), manifest
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ from support.fixture_project import (
     WORKFLOW_NAMES,
     compose_config,
     groups_of,
+    package_fixture,
     run_fixture,
 )
 from support.flyteadmin import serving
@@ -56,17 +57,7 @@ def env_option(name: str, tmp_path) -> tuple[list[str], str, int]:
 
 
 def package(name: str, tmp_path, *overrides: str, succeed: bool) -> str:
-    return run_fixture(
-        name,
-        "-m",
-        "hydra.launcher.mode=package",
-        f"hydra.launcher.version={VERSION}",
-        f"hydra.launcher.package_dir={tmp_path / 'dist'}",
-        f"hydra.sweep.dir={tmp_path / 'sweep'}",
-        *overrides,
-        cwd=tmp_path,
-        succeed=succeed,
-    )
+    return package_fixture(name, *overrides, tmp_path=tmp_path, version=VERSION, succeed=succeed)
 
 
 def assert_refused(output: str, key: str, value: object = None) -> None:
