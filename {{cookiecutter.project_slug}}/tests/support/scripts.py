@@ -4,8 +4,8 @@ By default the file runs in the test's own process (as ``__main__``, with the sa
 folder, environment and Flyte cache folder a new process would have): a new process spends most
 of its time importing flytekit again. ``process=True`` starts a real one, for a test whose subject
 is the process itself: signals, two runs at once, or source files edited between runs (this
-process has imported them already). ``TEST_WORKFLOWS_IN_NEW_PROCESSES=1 make test`` runs every
-one in a new process, to rule the shared process out when a test fails.
+process has imported them already). With ``TEST_WORKFLOWS_IN_NEW_PROCESSES=1`` in the
+environment every run starts a new process, to rule the shared process out when a test fails.
 """
 
 import logging
