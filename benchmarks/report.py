@@ -59,7 +59,7 @@ def markdown(
         "gives the right result (tasks executed, scores, package contents, registration calls, "
         "the code in the image); a failed check is shown instead of a time.",
         "",
-        "Re-run: `make bench` (about 43 minutes on 2 cores, section 8 about 17 of them); "
+        "Re-run: `make bench` (about 50 minutes on 2 cores, section 8 about 24 of them); "
         "`BENCH_REPEATS=N make bench` scales "
         "the repeats (default 5); `.venv/bin/python benchmarks/run.py --only overhead,shim` runs "
         "a subset. The code is in `benchmarks/` (one module per benchmark).",

@@ -4,7 +4,7 @@
     python benchmarks/run.py --only shim,cache  # a subset
     python benchmarks/run.py --smoke            # 1 repeat, small sweeps: checks the harness works
 
-BENCH_REPEATS (default 5) scales every benchmark's repeats; the defaults take about 43 minutes
+BENCH_REPEATS (default 5) scales every benchmark's repeats; the defaults take about 50 minutes
 on 2 cores (first_run's pip installs are most of it). The exit code is 1 when a benchmark's
 own correctness check failed.
 """

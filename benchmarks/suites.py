@@ -4,7 +4,7 @@ tests with every workflow run in a new process (``TEST_WORKFLOWS_IN_NEW_PROCESSE
 ran before they ran in the test's process), and optionally the template's own ``.ci/run`` suite.
 
 Each variant runs in the work project with a private HOME, alternately; the pass counts of the two
-variants must be equal (the same tests ran). The template's suite takes about a quarter of an hour:
+variants must be equal (the same tests ran). The template's suite takes about 11 minutes:
 it is timed only with ``BENCH_TEMPLATE_SUITE=1``, once, in a fresh clone of this checkout's HEAD.
 """
 
@@ -106,7 +106,7 @@ def run(ctx: Context) -> Section:
     else:
         section.notes.append(
             "The template's own suite was not timed in this run (`BENCH_TEMPLATE_SUITE=1` times "
-            "it, about a quarter of an hour)."
+            "it, about 11 minutes)."
         )
     section.notes.append(
         f"{os.cpu_count()} cores; both variants ran in the same run, taking turns, so load hits "
@@ -117,7 +117,7 @@ def run(ctx: Context) -> Section:
 
 def template_suite(ctx: Context) -> Row:
     """The template's ``make test`` in a fresh clone of HEAD, as ``.ci/run`` runs it."""
-    ctx.log("test suites: the template's make test in a fresh clone (about 15 minutes)")
+    ctx.log("test suites: the template's make test in a fresh clone (about 11 minutes)")
     clone = ctx.work / "template-clone"
     subprocess.run(["git", "clone", "--quiet", TEMPLATE, clone], check=True)
     sample = run_timed(["make", "test"], cwd=clone, timeout=5400)  # the tests isolate HOME
