@@ -57,12 +57,18 @@ def run_workflow_script(
     env["PYTHONPATH"] = os.pathsep.join(map(str, [ROOT / "tests", *pythonpath]))
     if path is not None:
         env["PATH"] = path
-    if process or os.environ.get("TEST_WORKFLOWS_IN_NEW_PROCESSES") == "1":
+    if in_new_process(process):
         returncode, output = run_in_new_process(script, args, cwd, env, timeout)
     else:
         returncode, output = run_in_this_process(script, args, cwd, env, pythonpath)
     assert (returncode == 0) == succeed, output
     return output
+
+
+def in_new_process(asked: bool) -> bool:
+    """Whether a run starts a new process: when asked to, or always with
+    ``TEST_WORKFLOWS_IN_NEW_PROCESSES=1``."""
+    return asked or os.environ.get("TEST_WORKFLOWS_IN_NEW_PROCESSES") == "1"
 
 
 def run_in_new_process(

@@ -5,18 +5,18 @@ launcher and the Optuna sweeper are tested without the example's code or configs
 
 ``write_search_project(tmp_path)`` writes ``searchwf/`` (package, workflow, ``conf/search.yaml``)
 and ``run.py``; ``run_search(tmp_path, overrides)`` runs its search ``python run.py -m
-hparams_search=fixture ...`` there, ``run_sweep`` a plain sweep. The primary config takes the
-launcher, the sweeper and the shared defaults from the project's ``conf/`` through
-``hydra.searchpath``.
+hparams_search=fixture ...`` there, ``run_sweep`` a plain sweep: in the test's process, as
+``support.scripts`` runs a workflow file, or with ``process=True`` in a new one. The primary
+config takes the launcher, the sweeper and the shared defaults from the project's ``conf/``
+through ``hydra.searchpath``.
 """
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 from support.fixture_project import CONF_DIR
-from support.scripts import ROOT
+from support.scripts import ROOT, in_new_process, run_in_new_process, run_in_this_process
 
 WORKFLOW = """
 import time
@@ -109,15 +109,22 @@ def search_command(folder: Path, *overrides: str) -> tuple[list[str], dict[str, 
     return [sys.executable, str(folder / "run.py"), "-m", *overrides], env
 
 
-def run_search(folder: Path, *overrides: str, succeed: bool = True) -> str:
+def run_search(folder: Path, *overrides: str, succeed: bool = True, process: bool = False) -> str:
     """Run the search in ``folder``; its output, checked to succeed (or fail)."""
-    return run_sweep(folder, "hparams_search=fixture", *overrides, succeed=succeed)
+    return run_sweep(folder, "hparams_search=fixture", *overrides, succeed=succeed, process=process)
 
 
-def run_sweep(folder: Path, *overrides: str, succeed: bool = True) -> str:
+def run_sweep(folder: Path, *overrides: str, succeed: bool = True, process: bool = False) -> str:
     """Run a multirun in ``folder``; its output, checked to succeed (or fail)."""
     command, env = search_command(folder, *overrides)
-    result = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
-    output = result.stdout + result.stderr
-    assert (result.returncode == 0) == succeed, output
+    if in_new_process(process):
+        returncode, output = run_in_new_process(Path(command[1]), command[2:], folder, env, 300)
+    else:
+        # Every search project's package is named searchwf: forget the last one's.
+        for name in [name for name in sys.modules if name.partition(".")[0] == "searchwf"]:
+            del sys.modules[name]
+        returncode, output = run_in_this_process(
+            Path(command[1]), command[2:], folder, env, [folder, ROOT]
+        )
+    assert (returncode == 0) == succeed, output
     return output

@@ -36,7 +36,9 @@ def test_a_search_keeps_its_study_and_running_it_again_continues_it(tmp_path):
     best = min(first, key=lambda trial: trial.value)
     assert results["best_params"] == best.params and results["best_value"] == best.value
 
-    output = run_search(folder, f"hydra.sweep.dir={folder / 'second'}", "hydra.sweeper.n_trials=6")
+    # a new process: the study lives in its storage, not in the first run's process
+    second = [f"hydra.sweep.dir={folder / 'second'}", "hydra.sweeper.n_trials=6"]
+    output = run_search(folder, *second, process=True)
     assert "4 finished trial(s) so far" in output
     trials = study_of(folder).get_trials()
     assert [trial.state for trial in trials] == [COMPLETE] * 6
