@@ -12,4 +12,7 @@ from another test module: conftest.py holds the fixtures and pytest hooks only. 
 - ``git``: a git identity and config for commits made by tests.
 - ``fuzz_outcomes``: the property-based bakes' counts, reported at the end of the session.
 - ``schedule``: which test modules ``make test`` starts first (the longest).
+- ``targets``: running a baked project's Makefile targets as a user's shell does.
+- ``pipelines``: removing the example and dropping in a user's pipeline (``tests/pipelines/``).
+- ``terminal``: running a command under a pseudo-terminal and typing into it.
 """
