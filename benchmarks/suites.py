@@ -109,7 +109,7 @@ def run(ctx: Context) -> Section:
             "it, about 11 minutes)."
         )
     section.notes.append(
-        f"{os.cpu_count()} cores; both variants ran in the same run, taking turns, so load hits "
+        f"{os.cpu_count()} cores; the variants ran in the same run, taking turns, so load hits "
         "them alike. Medians of the rounds."
     )
     return section
